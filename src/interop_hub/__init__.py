@@ -1,0 +1,3 @@
+"""Interop Hub: an open K-12 data interoperability hub."""
+
+__version__ = "0.1.0"

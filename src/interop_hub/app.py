@@ -1,0 +1,101 @@
+"""Application factory: engines in the lifespan, routers, and one error renderer per surface."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from sqlalchemy import Engine
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from interop_hub import __version__
+from interop_hub.api import register_routers
+from interop_hub.auth.tokens import load_signing_key
+from interop_hub.config import Settings, get_settings
+from interop_hub.core.db import create_db_engine, make_sessionmaker
+from interop_hub.core.errors import HubError
+from interop_hub.core.responses import OrjsonResponse
+from interop_hub.oneroster.status import status_payload
+
+__all__ = ["create_app"]
+
+log = logging.getLogger("interop_hub")
+
+_ONEROSTER_PREFIX = "/ims/oneroster"
+_HTTP_CODE_MINOR = {
+    400: "invaliddata",
+    401: "unauthorisedrequest",
+    403: "forbidden",
+    404: "unknownobject",
+    405: "invaliddata",
+    422: "invaliddata",
+    429: "server_busy",
+}
+
+
+def _render(request: Request, status: int, message: str, code_minor: str) -> OrjsonResponse:
+    if request.url.path.startswith(_ONEROSTER_PREFIX):
+        body = status_payload(message, code_minor)
+    else:
+        body = {"error": code_minor, "message": message}
+    return OrjsonResponse(body, status_code=status)
+
+
+def _install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(HubError)
+    async def hub_error(request: Request, exc: HubError) -> OrjsonResponse:
+        response = _render(request, exc.status_code, exc.message, exc.code_minor)
+        response.headers.update(exc.headers)
+        return response
+
+    @app.exception_handler(RequestValidationError)
+    async def validation_error(request: Request, exc: RequestValidationError) -> OrjsonResponse:
+        parts = []
+        for err in exc.errors():
+            loc = ".".join(str(p) for p in err.get("loc", ()) if p not in ("query", "body"))
+            parts.append(f"{loc}: {err.get('msg', 'invalid')}")
+        status = 400 if request.url.path.startswith(_ONEROSTER_PREFIX) else 422
+        return _render(request, status, "Invalid request: " + "; ".join(parts), "invaliddata")
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> OrjsonResponse:
+        code_minor = _HTTP_CODE_MINOR.get(exc.status_code, "internal_server_error")
+        response = _render(request, exc.status_code, str(exc.detail), code_minor)
+        if exc.headers:
+            response.headers.update(exc.headers)
+        return response
+
+    @app.exception_handler(Exception)
+    async def unexpected(request: Request, exc: Exception) -> OrjsonResponse:
+        log.exception("unhandled error on %s %s", request.method, request.url.path)
+        return _render(request, 500, "Internal server error.", "internal_server_error")
+
+
+def create_app(settings: Settings | None = None, engine: Engine | None = None) -> FastAPI:
+    """Build the ASGI app. Pass ``engine`` to share one (tests); otherwise one is created."""
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        own_engine = engine is None
+        app.state.engine = engine or create_db_engine(settings.resolved_database_url())
+        app.state.sessionmaker = make_sessionmaker(app.state.engine)
+        yield
+        if own_engine:
+            app.state.engine.dispose()
+
+    app = FastAPI(
+        title="Interop Hub",
+        version=__version__,
+        description="OneRoster 1.2 / 1.1 rostering APIs over the Interop Hub canonical store.",
+        default_response_class=OrjsonResponse,
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.signing_key = load_signing_key(settings)
+    _install_error_handlers(app)
+    register_routers(app)
+    return app

@@ -1,0 +1,64 @@
+"""Request authentication: every data route names the scopes it accepts (deny by default)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from interop_hub.auth.scopes import (
+    ROSTER_CORE_READONLY,
+    ROSTER_DEMOGRAPHICS_READONLY,
+    ROSTER_READONLY,
+)
+from interop_hub.auth.tokens import verify_token
+from interop_hub.core.errors import Forbidden, Unauthorized
+
+__all__ = [
+    "AuthSubject",
+    "Authenticator",
+    "DemographicsRead",
+    "RosterCoreRead",
+    "RosterRead",
+]
+
+
+@dataclass(frozen=True)
+class AuthSubject:
+    """The authenticated caller: an API client and the scopes its token carries."""
+
+    client_id: str
+    scopes: frozenset[str]
+
+
+class Authenticator:
+    """Dependency that requires a valid bearer token holding at least one of ``any_of``."""
+
+    def __init__(self, *any_of: str) -> None:
+        self.any_of = frozenset(any_of)
+
+    def __call__(self, request: Request) -> AuthSubject:
+        header = request.headers.get("authorization", "")
+        scheme, _, token = header.partition(" ")
+        if not header:
+            raise Unauthorized(
+                "Missing Authorization header; send 'Authorization: Bearer <token>'."
+            )
+        if scheme.lower() != "bearer" or not token.strip():
+            raise Unauthorized("The Authorization header must use the Bearer scheme.")
+        claims = verify_token(request.app.state.signing_key, token.strip())
+        if self.any_of and not (claims.scopes & self.any_of):
+            needed = " or ".join(sorted(self.any_of))
+            raise Forbidden(f"The access token lacks the required scope: {needed}.")
+        return AuthSubject(client_id=claims.client_id, scopes=claims.scopes)
+
+
+# Scope rules from the OneRoster 1.2 Rostering OpenAPI: base getAll*/get* routes accept
+# roster-core.readonly or roster.readonly; nested "...For..." routes accept only
+# roster.readonly; demographics routes need roster-demographics.readonly.
+RosterCoreRead = Annotated[
+    AuthSubject, Depends(Authenticator(ROSTER_CORE_READONLY, ROSTER_READONLY))
+]
+RosterRead = Annotated[AuthSubject, Depends(Authenticator(ROSTER_READONLY))]
+DemographicsRead = Annotated[AuthSubject, Depends(Authenticator(ROSTER_DEMOGRAPHICS_READONLY))]

@@ -1,0 +1,88 @@
+"""Signed JWT access tokens (HS256 via joserfc, the maintained successor of authlib.jose)."""
+
+from __future__ import annotations
+
+import secrets
+import time
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+from joserfc import jwt
+from joserfc.errors import ExpiredTokenError, JoseError
+from joserfc.jwk import OctKey
+
+from interop_hub.auth.scopes import parse_scope
+from interop_hub.config import Settings
+from interop_hub.core.errors import Unauthorized
+
+__all__ = ["AccessToken", "TokenClaims", "issue_token", "load_signing_key", "verify_token"]
+
+_ISSUER = "interop-hub"
+_AUDIENCE = "interop-hub-api"
+_CLAIMS = jwt.JWTClaimsRegistry(
+    iss={"essential": True, "value": _ISSUER},
+    aud={"essential": True, "value": _AUDIENCE},
+    sub={"essential": True},
+    exp={"essential": True},
+    leeway=0,
+)
+
+
+@dataclass(frozen=True)
+class AccessToken:
+    token: str
+    expires_in: int
+    scope: str
+
+
+@dataclass(frozen=True)
+class TokenClaims:
+    client_id: str
+    scopes: frozenset[str]
+    expires_at: int
+
+
+def load_signing_key(settings: Settings) -> bytes:
+    """The configured secret, or a random key generated once into ``data_dir`` (mode 0600)."""
+    if settings.jwt_secret:
+        return settings.jwt_secret.encode()
+    path = Path(settings.data_dir) / "jwt.key"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(48))
+        path.chmod(0o600)
+    return path.read_text().strip().encode()
+
+
+def issue_token(key: bytes, client_id: str, scopes: frozenset[str], ttl: int) -> AccessToken:
+    now = int(time.time())
+    scope = " ".join(sorted(scopes))
+    claims = {
+        "iss": _ISSUER,
+        "aud": _AUDIENCE,
+        "sub": client_id,
+        "iat": now,
+        "exp": now + ttl,
+        "jti": uuid.uuid4().hex,
+        "scope": scope,
+    }
+    token = jwt.encode({"alg": "HS256", "typ": "JWT"}, claims, OctKey.import_key(key))
+    return AccessToken(token=token, expires_in=ttl, scope=scope)
+
+
+def verify_token(key: bytes, token: str) -> TokenClaims:
+    """Decode and validate a bearer token; raise ``Unauthorized`` with a precise reason."""
+    try:
+        decoded = jwt.decode(token, OctKey.import_key(key), algorithms=["HS256"])
+        _CLAIMS.validate(decoded.claims)
+    except ExpiredTokenError as exc:
+        raise Unauthorized("The access token has expired.") from exc
+    except (JoseError, ValueError) as exc:
+        raise Unauthorized("The access token is invalid.") from exc
+    claims = decoded.claims
+    return TokenClaims(
+        client_id=str(claims["sub"]),
+        scopes=parse_scope(str(claims.get("scope", ""))),
+        expires_at=int(claims["exp"]),
+    )

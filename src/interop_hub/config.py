@@ -1,0 +1,50 @@
+"""Runtime settings, read from ``INTEROP_HUB_*`` environment variables.
+
+This module imports nothing from the rest of the package.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+__all__ = ["Settings", "get_settings"]
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="INTEROP_HUB_", extra="ignore")
+
+    data_dir: Path = Field(
+        default=Path(".interop-hub"),
+        description="Where the embedded SQLite database and generated keys live.",
+    )
+    database_url: str | None = Field(
+        default=None,
+        description="SQLAlchemy URL; defaults to a SQLite file in data_dir. "
+        "Use postgresql+psycopg://... for PostgreSQL.",
+    )
+    jwt_secret: str | None = Field(
+        default=None,
+        description="HMAC key for access tokens; generated into data_dir when unset.",
+    )
+    token_ttl_seconds: int = Field(default=3600, ge=60, le=86400)
+    public_base_url: str | None = Field(
+        default=None,
+        description="Absolute base URL used in hrefs and Link headers; "
+        "defaults to the request's own base URL.",
+    )
+    oneroster_default_limit: int = Field(default=100, ge=1)
+    oneroster_max_limit: int = Field(default=10000, ge=10000)
+
+    def resolved_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'hub.db').as_posix()}"
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,33 @@
+"""SQLAlchemy tables, one module per table family. Importing this registers them all."""
+
+from interop_hub.models.academic_sessions import AcademicSession
+from interop_hub.models.classes import Class, ClassTerm
+from interop_hub.models.clients import ApiClient
+from interop_hub.models.courses import Course
+from interop_hub.models.crosswalk import Crosswalk
+from interop_hub.models.demographics import Demographics
+from interop_hub.models.disclosures import Disclosure
+from interop_hub.models.enrollments import Enrollment
+from interop_hub.models.hub_state import HubState
+from interop_hub.models.orgs import Org
+from interop_hub.models.sync_runs import SyncRun
+from interop_hub.models.users import User, UserAgent, UserProfile, UserRole
+
+__all__ = [
+    "AcademicSession",
+    "ApiClient",
+    "Class",
+    "ClassTerm",
+    "Course",
+    "Crosswalk",
+    "Demographics",
+    "Disclosure",
+    "Enrollment",
+    "HubState",
+    "Org",
+    "SyncRun",
+    "User",
+    "UserAgent",
+    "UserProfile",
+    "UserRole",
+]
