@@ -13,6 +13,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from interop_hub import __version__
 from interop_hub.api import register_routers
+from interop_hub.auth.openapi import install_oauth2_openapi
 from interop_hub.auth.tokens import load_signing_key
 from interop_hub.config import Settings, get_settings
 from interop_hub.core.db import create_db_engine, make_sessionmaker
@@ -98,4 +99,5 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.state.signing_key = load_signing_key(settings)
     _install_error_handlers(app)
     register_routers(app)
+    install_oauth2_openapi(app)
     return app

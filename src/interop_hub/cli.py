@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 
+from interop_hub.clients.cli import clients
 from interop_hub.config import get_settings
 
 __all__ = ["main"]
@@ -13,6 +16,9 @@ __all__ = ["main"]
 @click.version_option(package_name="interop-hub")
 def main() -> None:
     """Interop Hub: K-12 data interoperability (OneRoster 1.2 / Ed-Fi)."""
+
+
+main.add_command(clients)
 
 
 @main.group()
@@ -47,3 +53,47 @@ def serve(host: str, port: int, workers: int) -> None:
         log_level="info",
         access_log=False,
     )
+
+
+@main.command("export-openapi")
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("openapi"),
+    show_default=True,
+    help="Folder to write the OpenAPI documents into.",
+)
+def export_openapi(out: Path) -> None:
+    """Write our OpenAPI documents (checked in under openapi/; CI fails on drift)."""
+    from interop_hub.openapi_docs import write_documents
+
+    for path in write_documents(out):
+        click.echo(f"wrote {path}")
+
+
+@main.command()
+@click.option("--students", "-n", required=True, type=click.IntRange(min=1), help="District size.")
+@click.option("--seed", default=1, show_default=True, type=click.IntRange(min=0))
+@click.option("--school-year", default=2025, show_default=True, type=int, help="Ending year.")
+@click.option("--zip", "as_zip", is_flag=True, help="Write OUT as a flat .zip package.")
+@click.option("--overwrite", is_flag=True, help="Replace an existing package at OUT.")
+@click.argument("out", type=click.Path(path_type=Path))
+def generate(
+    students: int, seed: int, school_year: int, as_zip: bool, overwrite: bool, out: Path
+) -> None:
+    """Write a deterministic synthetic district as a OneRoster 1.2 CSV package to OUT."""
+    from interop_hub.generator import generate_district
+
+    try:
+        summary = generate_district(
+            out, students, seed, as_zip, school_year=school_year, overwrite=overwrite
+        )
+    except (FileExistsError, NotADirectoryError, IsADirectoryError, ValueError) as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"{summary.district_name}: {summary.path}")
+    for name, rows in summary.rows.items():
+        click.echo(f"  {name + '.csv':<22}{rows:>12,}")
+
+
+if __name__ == "__main__":
+    main()

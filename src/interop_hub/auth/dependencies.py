@@ -11,6 +11,9 @@ from interop_hub.auth.scopes import (
     ROSTER_CORE_READONLY,
     ROSTER_DEMOGRAPHICS_READONLY,
     ROSTER_READONLY,
+    V1P1_ROSTER_CORE_READONLY,
+    V1P1_ROSTER_DEMOGRAPHICS_READONLY,
+    V1P1_ROSTER_READONLY,
 )
 from interop_hub.auth.tokens import verify_token
 from interop_hub.core.errors import Forbidden, Unauthorized
@@ -21,6 +24,9 @@ __all__ = [
     "DemographicsRead",
     "RosterCoreRead",
     "RosterRead",
+    "V1p1DemographicsRead",
+    "V1p1RosterCoreRead",
+    "V1p1RosterRead",
 ]
 
 
@@ -47,10 +53,20 @@ class Authenticator:
             )
         if scheme.lower() != "bearer" or not token.strip():
             raise Unauthorized("The Authorization header must use the Bearer scheme.")
-        claims = verify_token(request.app.state.signing_key, token.strip())
+        try:
+            claims = verify_token(request.app.state.signing_key, token.strip())
+        except Unauthorized as exc:  # RFC 6750 §3: say why in WWW-Authenticate as well
+            challenge = f'Bearer error="invalid_token", error_description="{exc.message}"'
+            raise Unauthorized(exc.message, headers={"WWW-Authenticate": challenge}) from exc
         if self.any_of and not (claims.scopes & self.any_of):
             needed = " or ".join(sorted(self.any_of))
-            raise Forbidden(f"The access token lacks the required scope: {needed}.")
+            challenge = (
+                f'Bearer error="insufficient_scope", scope="{" ".join(sorted(self.any_of))}"'
+            )
+            raise Forbidden(
+                f"The access token lacks the required scope: {needed}.",
+                headers={"WWW-Authenticate": challenge},
+            )
         return AuthSubject(client_id=claims.client_id, scopes=claims.scopes)
 
 
@@ -62,3 +78,20 @@ RosterCoreRead = Annotated[
 ]
 RosterRead = Annotated[AuthSubject, Depends(Authenticator(ROSTER_READONLY))]
 DemographicsRead = Annotated[AuthSubject, Depends(Authenticator(ROSTER_DEMOGRAPHICS_READONLY))]
+
+# OneRoster 1.1 routes accept the 1.1 scope URIs and their 1.2 equivalents, same rules.
+V1p1RosterCoreRead = Annotated[
+    AuthSubject,
+    Depends(
+        Authenticator(
+            V1P1_ROSTER_CORE_READONLY, V1P1_ROSTER_READONLY, ROSTER_CORE_READONLY, ROSTER_READONLY
+        )
+    ),
+]
+V1p1RosterRead = Annotated[
+    AuthSubject, Depends(Authenticator(V1P1_ROSTER_READONLY, ROSTER_READONLY))
+]
+V1p1DemographicsRead = Annotated[
+    AuthSubject,
+    Depends(Authenticator(V1P1_ROSTER_DEMOGRAPHICS_READONLY, ROSTER_DEMOGRAPHICS_READONLY)),
+]

@@ -1,0 +1,48 @@
+"""One call to create a client outside a request (``interop-hub demo``, scripts, tests)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from interop_hub.clients import service
+from interop_hub.clients.schemas import NewClientCredentials
+from interop_hub.config import Settings, get_settings
+from interop_hub.core.db import create_db_engine, make_sessionmaker, session_scope
+
+__all__ = ["provision_client"]
+
+
+def provision_client(
+    name: str,
+    scopes: Iterable[str] | None = None,
+    *,
+    session_factory: sessionmaker[Session] | None = None,
+    settings: Settings | None = None,
+) -> NewClientCredentials:
+    """Create and commit a client; return its credentials (the secret is not recoverable later).
+
+    ``scopes`` are short names or URIs, default ``service.DEFAULT_CLIENT_SCOPES``. Uses
+    ``session_factory`` when given, else the database of ``settings`` (default: the configured
+    one), which must already be migrated.
+    """
+    requested = list(scopes) if scopes is not None else sorted(service.DEFAULT_CLIENT_SCOPES)
+    if session_factory is not None:
+        return _create(session_factory, name, requested)
+    engine = create_db_engine((settings or get_settings()).resolved_database_url())
+    try:
+        return _create(make_sessionmaker(engine), name, requested)
+    finally:
+        engine.dispose()
+
+
+def _create(factory: sessionmaker[Session], name: str, scopes: list[str]) -> NewClientCredentials:
+    with session_scope(factory) as session:
+        client, secret = service.create_client(session, name, scopes)
+        return NewClientCredentials(
+            client_id=client.client_id,
+            client_secret=secret,
+            name=client.name,
+            scopes=client.scopes.split(),
+        )
