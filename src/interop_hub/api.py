@@ -13,3 +13,8 @@ def register_routers(app: FastAPI) -> None:
 
     app.include_router(health.router)
     app.include_router(auth_endpoints.router)
+    from interop_hub.oneroster import endpoints_v1p1 as oneroster_v1p1
+    from interop_hub.oneroster import endpoints_v1p2 as oneroster_v1p2
+
+    app.include_router(oneroster_v1p2.router)
+    app.include_router(oneroster_v1p1.router)

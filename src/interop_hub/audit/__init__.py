@@ -1,0 +1,1 @@
+"""Disclosure log: which client received which persons' records, when, through what."""

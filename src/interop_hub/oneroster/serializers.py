@@ -1,0 +1,472 @@
+"""Canonical rows → OneRoster 1.2 and 1.1 wire dicts (pure: no SQL, no FastAPI).
+
+Each entity has a ``Shape``: an ordered list of output fields. A field names the columns
+and related sub-rows it needs, so ``fields=`` projection selects and loads only those.
+Rules applied everywhere:
+
+* absent optional values are omitted (never ``null``); empty optional arrays are omitted;
+  required arrays (``roles``, ``terms``) are always present;
+* booleans are the strings ``"true"``/``"false"``; dates ``YYYY-MM-DD``;
+  ``dateLastModified`` ISO 8601 UTC with milliseconds and ``Z``;
+* references are GUIDRefs ``{href, sourcedId, type}`` with absolute hrefs;
+* ``metadata`` comes from the row's ``extension`` column.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from typing import Any, Final
+
+import orjson
+
+from interop_hub.core.errors import InvalidSelectionField
+from interop_hub.oneroster.render import OutputField, Plan, RenderContext, RowFn
+from interop_hub.oneroster.roles import v1p1_role
+
+__all__ = ["SHAPES", "Shape"]
+
+
+_PLAN_CACHE_SIZE: Final = 512
+
+# ---- value converters (accept SQLite text and PostgreSQL native values) -------------------
+
+
+def fmt_datetime(value: Any) -> str:
+    if isinstance(value, str):  # SQLite stores 'YYYY-MM-DD HH:MM:SS.ffffff' (UTC)
+        if len(value) >= 23 and value[10] in " T" and value[19] == ".":
+            return f"{value[:10]}T{value[11:23]}Z"
+        value = datetime.fromisoformat(value)
+    if value.tzinfo is not None:
+        value = value.astimezone(UTC).replace(tzinfo=None)
+    return f"{value.isoformat(timespec='milliseconds')}Z"
+
+
+def fmt_date(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return value[:10]
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    assert isinstance(value, date)
+    return value.isoformat()
+
+
+def fmt_bool(value: Any) -> str | None:
+    if value is None:
+        return None
+    return "true" if value else "false"
+
+
+def load_json(value: Any) -> Any:
+    return orjson.loads(value) if isinstance(value, str | bytes) else value
+
+
+def str_list(value: Any) -> list[str] | None:
+    items = load_json(value)
+    if not items or not isinstance(items, list):
+        return None
+    return [str(item) for item in items if item is not None] or None
+
+
+def metadata(value: Any) -> dict[str, Any] | None:
+    data = load_json(value)
+    return data if isinstance(data, dict) and data else None
+
+
+# ---- output fields ---------------------------------------------------------------------------
+
+
+def _col(name: str, key: str, convert: Callable[[Any], Any] | None = None) -> OutputField:
+    if convert is None:
+        return OutputField(name, (key,), "plain")
+    return OutputField(name, (key,), "convert", convert=convert)
+
+
+def text(name: str, key: str) -> OutputField:
+    """Optional text: omitted when NULL or empty."""
+    return OutputField(name, (key,), "text")
+
+
+def required_text(name: str, key: str) -> OutputField:
+    """Required text: ``""`` when the store has nothing (the schema forbids omitting it)."""
+    return OutputField(name, (key,), "required")
+
+
+def boolean(name: str, key: str) -> OutputField:
+    return _col(name, key, fmt_bool)
+
+
+def a_date(name: str, key: str) -> OutputField:
+    return _col(name, key, fmt_date)
+
+
+def strings(name: str, key: str) -> OutputField:
+    return _col(name, key, str_list)
+
+
+def ref(name: str, key: str, kind: str) -> OutputField:
+    return OutputField(name, (key,), "ref", ref_type=kind)
+
+
+def related_refs(name: str, loader: str, kind: str, *, required: bool = False) -> OutputField:
+    """A list of refs from a related loader whose items are target sourcedIds."""
+
+    def make(idx: Mapping[str, int], ctx: RenderContext) -> RowFn:
+        i = idx["sourced_id"]
+        data = ctx.related[loader]
+        get = ctx.ref
+        empty: list[Any] | None = [] if required else None
+
+        def build(row: Sequence[Any]) -> list[dict[str, str]] | None:
+            ids = data.get(row[i])
+            return [get(kind, x) for x in ids] if ids else empty
+
+        return build
+
+    return OutputField(name, ("sourced_id",), make=make, related=(loader,))
+
+
+def _base() -> list[OutputField]:
+    return [
+        _col("sourcedId", "sourced_id"),
+        _col("status", "status"),
+        _col("dateLastModified", "date_last_modified", fmt_datetime),
+        _col("metadata", "extension", metadata),
+    ]
+
+
+@dataclass(frozen=True)
+class Shape:
+    entity: str
+    fields: tuple[OutputField, ...]
+    _plans: dict[tuple[str, ...] | None, Plan] = field(default_factory=dict, compare=False)
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(f.name for f in self.fields)
+
+    def plan(self, selection: tuple[str, ...] | None, extra_columns: Iterable[str] = ()) -> Plan:
+        """The plan for ``fields=selection``; raises ``InvalidSelectionField`` on unknowns."""
+        key = (*selection, "|", *extra_columns) if selection else ("|", *extra_columns)
+        cached = self._plans.get(key)
+        if cached is not None:
+            return cached
+        by_name = {f.name: f for f in self.fields}
+        if selection:
+            unknown = [name for name in selection if name not in by_name]
+            if unknown:
+                raise InvalidSelectionField(
+                    f"Unknown field(s) in fields: {', '.join(unknown)}; {self.entity} has: "
+                    f"{', '.join(self.names)}."
+                )
+            chosen = tuple(f for f in self.fields if f.name in selection)
+        else:
+            chosen = self.fields
+        columns = ["sourced_id"]
+        related: list[str] = []
+        for f in chosen:
+            columns.extend(c for c in f.columns if c not in columns)
+            related.extend(r for r in f.related if r not in related)
+        columns.extend(c for c in extra_columns if c not in columns)
+        plan = Plan(chosen, tuple(columns), tuple(related))
+        if len(self._plans) < _PLAN_CACHE_SIZE:
+            self._plans[key] = plan
+        return plan
+
+
+# ---- entity shapes ---------------------------------------------------------------------------
+
+
+def _org() -> Shape:
+    return Shape(
+        "org",
+        (
+            *_base(),
+            _col("name", "name"),
+            _col("type", "type"),
+            required_text("identifier", "identifier"),
+            ref("parent", "parent_id", "org"),
+            related_refs("children", "org_children", "org"),
+        ),
+    )
+
+
+def _session() -> Shape:
+    return Shape(
+        "academicSession",
+        (
+            *_base(),
+            _col("title", "title"),
+            a_date("startDate", "start_date"),
+            a_date("endDate", "end_date"),
+            _col("type", "type"),
+            ref("parent", "parent_id", "academicSession"),
+            related_refs("children", "session_children", "academicSession"),
+            _col("schoolYear", "school_year"),
+        ),
+    )
+
+
+def _course() -> Shape:
+    return Shape(
+        "course",
+        (
+            *_base(),
+            _col("title", "title"),
+            ref("schoolYear", "school_year_id", "academicSession"),
+            required_text("courseCode", "course_code"),
+            strings("grades", "grades"),
+            strings("subjects", "subjects"),
+            ref("org", "org_id", "org"),
+            strings("subjectCodes", "subject_codes"),
+        ),
+    )
+
+
+def _class() -> Shape:
+    return Shape(
+        "class",
+        (
+            *_base(),
+            _col("title", "title"),
+            text("classCode", "class_code"),
+            text("classType", "class_type"),
+            text("location", "location"),
+            strings("grades", "grades"),
+            strings("subjects", "subjects"),
+            ref("course", "course_id", "course"),
+            ref("school", "school_id", "org"),
+            related_refs("terms", "class_terms", "academicSession", required=True),
+            strings("subjectCodes", "subject_codes"),
+            strings("periods", "periods"),
+        ),
+    )
+
+
+def _enrollment() -> Shape:
+    return Shape(
+        "enrollment",
+        (
+            *_base(),
+            ref("user", "user_id", "user"),
+            ref("class", "class_id", "class"),
+            ref("school", "school_id", "org"),
+            _col("role", "role"),
+            boolean("primary", "primary"),
+            a_date("beginDate", "begin_date"),
+            a_date("endDate", "end_date"),
+        ),
+    )
+
+
+_DEMOGRAPHIC_FLAGS: Final = (
+    ("americanIndianOrAlaskaNative", "american_indian_or_alaska_native"),
+    ("asian", "asian"),
+    ("blackOrAfricanAmerican", "black_or_african_american"),
+    ("nativeHawaiianOrOtherPacificIslander", "native_hawaiian_or_other_pacific_islander"),
+    ("white", "white"),
+    ("demographicRaceTwoOrMoreRaces", "demographic_race_two_or_more_races"),
+    ("hispanicOrLatinoEthnicity", "hispanic_or_latino_ethnicity"),
+)
+
+
+def _demographics() -> Shape:
+    return Shape(
+        "demographics",
+        (
+            *_base(),
+            a_date("birthDate", "birth_date"),
+            text("sex", "sex"),
+            *(boolean(name, key) for name, key in _DEMOGRAPHIC_FLAGS),
+            text("countryOfBirthCode", "country_of_birth_code"),
+            text("stateOfBirthAbbreviation", "state_of_birth_abbreviation"),
+            text("cityOfBirth", "city_of_birth"),
+            text("publicSchoolResidenceStatus", "public_school_residence_status"),
+        ),
+    )
+
+
+def _user_ids() -> OutputField:
+    def convert(value: Any) -> list[dict[str, str]] | None:
+        items = load_json(value)
+        if not items or not isinstance(items, list):
+            return None
+        out = [
+            {"type": str(item["type"]), "identifier": str(item["identifier"])}
+            for item in items
+            if isinstance(item, dict) and item.get("type") and item.get("identifier")
+        ]
+        return out or None
+
+    return _col("userIds", "user_ids", convert)
+
+
+# Related row layouts (see repository.load_related): roles are
+# (role_type, role, org_id, user_profile, begin_date, end_date); profiles are
+# (sourced_id, profile_type, vendor_id, application_id, credentials).
+
+
+def _roles() -> OutputField:
+    def make(idx: Mapping[str, int], ctx: RenderContext) -> RowFn:
+        i = idx["sourced_id"]
+        data = ctx.related["roles"]
+        get = ctx.ref
+
+        def build(row: Sequence[Any]) -> list[dict[str, Any]]:
+            out = []
+            for role_type, role, org_id, profile, begin, end in data.get(row[i], ()):
+                item: dict[str, Any] = {
+                    "roleType": role_type,
+                    "role": role,
+                    "org": get("org", org_id),
+                }
+                if profile:
+                    item["userProfile"] = profile
+                if begin is not None:
+                    item["beginDate"] = fmt_date(begin)
+                if end is not None:
+                    item["endDate"] = fmt_date(end)
+                out.append(item)
+            return out
+
+        return build
+
+    return OutputField("roles", ("sourced_id",), make=make, related=("roles",))
+
+
+def _profiles() -> OutputField:
+    def make(idx: Mapping[str, int], ctx: RenderContext) -> RowFn:
+        i = idx["sourced_id"]
+        data = ctx.related["profiles"]
+
+        def build(row: Sequence[Any]) -> list[dict[str, Any]] | None:
+            rows = data.get(row[i])
+            if not rows:
+                return None
+            out = []
+            for profile_id, profile_type, vendor_id, application_id, credentials in rows:
+                item: dict[str, Any] = {
+                    "profileId": profile_id,
+                    "profileType": profile_type,
+                    "vendorId": vendor_id,
+                }
+                if application_id:
+                    item["applicationId"] = application_id
+                creds = [
+                    {"type": str(c["type"]), "username": str(c["username"])}
+                    for c in load_json(credentials) or ()
+                    if isinstance(c, dict) and c.get("type") and c.get("username")
+                ]
+                if creds:
+                    item["credentials"] = creds
+                out.append(item)
+            return out
+
+        return build
+
+    return OutputField("userProfiles", ("sourced_id",), make=make, related=("profiles",))
+
+
+def _v1p1_role() -> OutputField:
+    def make(idx: Mapping[str, int], ctx: RenderContext) -> RowFn:
+        i = idx["sourced_id"]
+        data = ctx.related["roles"]
+
+        def build(row: Sequence[Any]) -> str | None:
+            roles = data.get(row[i])
+            if not roles:
+                return None
+            primary = next((r for r in roles if r[0] == "primary"), roles[0])
+            return v1p1_role(primary[1])
+
+        return build
+
+    return OutputField("role", ("sourced_id",), make=make, related=("roles",))
+
+
+def _v1p1_orgs() -> OutputField:
+    def make(idx: Mapping[str, int], ctx: RenderContext) -> RowFn:
+        i = idx["sourced_id"]
+        data = ctx.related["roles"]
+        get = ctx.ref
+
+        def build(row: Sequence[Any]) -> list[dict[str, str]]:
+            org_ids = dict.fromkeys(r[2] for r in data.get(row[i], ()))
+            return [get("org", org_id) for org_id in org_ids]
+
+        return build
+
+    return OutputField("orgs", ("sourced_id",), make=make, related=("roles",))
+
+
+def _user_v1p2() -> Shape:
+    return Shape(
+        "user",
+        (
+            *_base(),
+            text("userMasterIdentifier", "user_master_identifier"),
+            text("username", "username"),
+            _user_ids(),
+            boolean("enabledUser", "enabled_user"),
+            _col("givenName", "given_name"),
+            _col("familyName", "family_name"),
+            text("middleName", "middle_name"),
+            text("preferredFirstName", "preferred_first_name"),
+            text("preferredMiddleName", "preferred_middle_name"),
+            text("preferredLastName", "preferred_last_name"),
+            text("pronouns", "pronouns"),
+            _roles(),
+            _profiles(),
+            ref("primaryOrg", "primary_org_id", "org"),
+            text("identifier", "identifier"),
+            text("email", "email"),
+            text("sms", "sms"),
+            text("phone", "phone"),
+            related_refs("agents", "agents", "user"),
+            strings("grades", "grades"),
+        ),
+    )
+
+
+def _user_v1p1() -> Shape:
+    return Shape(
+        "user",
+        (
+            *_base(),
+            text("username", "username"),
+            _user_ids(),
+            boolean("enabledUser", "enabled_user"),
+            _col("givenName", "given_name"),
+            _col("familyName", "family_name"),
+            text("middleName", "middle_name"),
+            _v1p1_role(),
+            text("identifier", "identifier"),
+            text("email", "email"),
+            text("sms", "sms"),
+            text("phone", "phone"),
+            related_refs("agents", "agents", "user"),
+            _v1p1_orgs(),
+            strings("grades", "grades"),
+        ),
+    )
+
+
+def _shapes(user: Shape) -> dict[str, Shape]:
+    return {
+        "org": _org(),
+        "academicSession": _session(),
+        "course": _course(),
+        "class": _class(),
+        "enrollment": _enrollment(),
+        "demographics": _demographics(),
+        "user": user,
+    }
+
+
+SHAPES: Final[dict[str, dict[str, Shape]]] = {
+    "v1p2": _shapes(_user_v1p2()),
+    "v1p1": _shapes(_user_v1p1()),
+}
