@@ -1,0 +1,113 @@
+"""A prepared hub for the serving benchmarks: imported district, API client, live uvicorn."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+
+from benchmarks.common import hub_command, run_child
+from interop_hub.clients.provision import provision_client
+from interop_hub.config import Settings
+
+API = "/ims/oneroster/rostering/v1p2"
+JWT_SECRET = "benchmark-only-signing-key-0123456789abcdef"  # noqa: S105
+
+
+@dataclass
+class LiveHub:
+    base_url: str
+    db_url: str
+    token: str
+    pid: int
+
+
+def prepare(db_url: str, package: Path, source: str = "bench") -> float:
+    env = {"INTEROP_HUB_DATABASE_URL": db_url}
+    run_child(hub_command("db", "upgrade"), env)
+    return run_child(hub_command("import", str(package), "--source", source), env).seconds
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@contextmanager
+def live_hub(db_url: str) -> Iterator[LiveHub]:
+    port = _free_port()
+    env = {
+        **os.environ,
+        "INTEROP_HUB_DATABASE_URL": db_url,
+        "INTEROP_HUB_JWT_SECRET": JWT_SECRET,
+    }
+    proc = subprocess.Popen(
+        hub_command("serve", "--port", str(port)),
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(100):
+            try:
+                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                time.sleep(0.1)
+        else:
+            raise RuntimeError("uvicorn did not start")
+        creds = provision_client(
+            "bench",
+            ["roster-core.readonly", "roster.readonly"],
+            settings=Settings(database_url=db_url),
+        )
+        resp = httpx.post(
+            f"{base}/oauth/token",
+            data={"grant_type": "client_credentials"},
+            auth=(creds.client_id, creds.client_secret),
+        )
+        resp.raise_for_status()
+        yield LiveHub(base, db_url, resp.json()["access_token"], proc.pid)
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+def page_through(
+    hub: LiveHub, path: str, limit: int, max_records: int, params: dict[str, str] | None = None
+) -> tuple[int, float]:
+    """GET every page of ``path`` (up to ``max_records``); return (records, seconds)."""
+    import orjson
+
+    records = 0
+    offset = 0
+    with httpx.Client(
+        base_url=hub.base_url, headers={"Authorization": f"Bearer {hub.token}"}, timeout=120
+    ) as client:
+        start = time.perf_counter()
+        while records < max_records:
+            resp = client.get(
+                API + path, params={"limit": limit, "offset": offset, **(params or {})}
+            )
+            resp.raise_for_status()
+            body = orjson.loads(resp.content)
+            page = next(iter(body.values()))
+            records += len(page)
+            if len(page) < limit:
+                break
+            offset += limit
+        return records, time.perf_counter() - start
+
+
