@@ -32,11 +32,31 @@ def run(students: int, kinds: list[str]) -> None:
                 full_n, full_s = page_through(hub, "/users", LIMIT, 10**9)
                 flt = {"filter": f"dateLastModified>'{since}'"}
                 delta_n, delta_s = page_through(hub, "/users", LIMIT, 10**9, flt)
-            out.append([kind, changed, full_n, full_s, delta_n, delta_s,
-                        delta_n / full_n, delta_s / full_s, reimport.seconds])
+            out.append(
+                [
+                    kind,
+                    changed,
+                    full_n,
+                    full_s,
+                    delta_n,
+                    delta_s,
+                    delta_n / full_n,
+                    delta_s / full_s,
+                    reimport.seconds,
+                ]
+            )
             print_table(
                 f"Delta pull of /users after changing 1% of a {students:,}-student district",
-                ["db", "users changed", "full records", "full s", "delta records", "delta s",
-                 "records ratio", "time ratio", "re-import s"],
+                [
+                    "db",
+                    "users changed",
+                    "full records",
+                    "full s",
+                    "delta records",
+                    "delta s",
+                    "records ratio",
+                    "time ratio",
+                    "re-import s",
+                ],
                 out,
             )

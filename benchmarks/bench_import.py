@@ -19,8 +19,9 @@ def run(sizes: list[int], kinds: list[str]) -> None:
         rows = count_rows(package)
         for kind in kinds:
             with fresh_database(kind, f"raw{students}") as url:
-                base = run_child([sys.executable, "-m", "benchmarks.raw_baseline", url,
-                                  str(package)])
+                base = run_child(
+                    [sys.executable, "-m", "benchmarks.raw_baseline", url, str(package)]
+                )
                 _, secs = base.stdout.split()[-2:]
                 raw_s = float(secs)
             with fresh_database(kind, f"imp{students}") as url:
@@ -42,7 +43,16 @@ def run(sizes: list[int], kinds: list[str]) -> None:
             )
             print_table(
                 "CSV import vs raw bulk insert (executemany on SQLite, COPY on PostgreSQL)",
-                ["students", "db", "rows", "raw s", "raw rows/s", "import s", "import rows/s",
-                 "import/raw", "import peak RSS MB"],
+                [
+                    "students",
+                    "db",
+                    "rows",
+                    "raw s",
+                    "raw rows/s",
+                    "import s",
+                    "import rows/s",
+                    "import/raw",
+                    "import peak RSS MB",
+                ],
                 rows_out,
             )

@@ -35,9 +35,10 @@ def changed_copy(package: Path, every: int, tag: str) -> tuple[Path, int]:
     shutil.copytree(package, out)
     src = package / "users.csv"
     changed = 0
-    with src.open(newline="", encoding="utf-8") as fin, (out / "users.csv").open(
-        "w", newline="", encoding="utf-8"
-    ) as fout:
+    with (
+        src.open(newline="", encoding="utf-8") as fin,
+        (out / "users.csv").open("w", newline="", encoding="utf-8") as fout,
+    ):
         reader = csv.reader(fin)
         writer = csv.writer(fout, lineterminator="\r\n")
         header = next(reader)

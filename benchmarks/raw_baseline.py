@@ -17,8 +17,16 @@ from pathlib import Path
 from sqlalchemy import create_engine
 
 BATCH = 10_000
-FILES = ("orgs", "academicSessions", "courses", "classes", "users", "roles", "demographics",
-         "enrollments")
+FILES = (
+    "orgs",
+    "academicSessions",
+    "courses",
+    "classes",
+    "users",
+    "roles",
+    "demographics",
+    "enrollments",
+)
 
 
 def load(url: str, package: Path) -> tuple[int, float]:
@@ -46,7 +54,7 @@ def load(url: str, package: Path) -> tuple[int, float]:
                 cur.execute(f'CREATE TABLE "{table}" ({cols})')
                 if sqlite:
                     marks = ", ".join("?" for _ in header)
-                    sql = f'INSERT INTO "{table}" VALUES ({marks})'  # noqa: S608
+                    sql = f'INSERT INTO "{table}" VALUES ({marks})'
                     batch: list[list[str]] = []
                     for row in reader:
                         batch.append(row)

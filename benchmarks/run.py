@@ -13,13 +13,19 @@ from benchmarks import bench_delta, bench_import, bench_serve
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--sizes", default="10000,100000",
-                        help="district sizes (students) for the import benchmark")
+    parser.add_argument(
+        "--sizes", default="10000,100000", help="district sizes (students) for the import benchmark"
+    )
     parser.add_argument("--db", default="sqlite,postgres", help="sqlite, postgres or both")
-    parser.add_argument("--serve-size", type=int, default=100_000,
-                        help="district size for the serving and delta benchmarks")
-    parser.add_argument("--only", default="import,serve,delta",
-                        help="which benchmarks to run (comma-separated)")
+    parser.add_argument(
+        "--serve-size",
+        type=int,
+        default=100_000,
+        help="district size for the serving and delta benchmarks",
+    )
+    parser.add_argument(
+        "--only", default="import,serve,delta", help="which benchmarks to run (comma-separated)"
+    )
     args = parser.parse_args()
     kinds = [k.strip() for k in args.db.split(",") if k.strip()]
     only = {o.strip() for o in args.only.split(",")}

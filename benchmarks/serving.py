@@ -109,5 +109,3 @@ def page_through(
                 break
             offset += limit
         return records, time.perf_counter() - start
-
-
