@@ -95,5 +95,51 @@ def generate(
         click.echo(f"  {name + '.csv':<22}{rows:>12,}")
 
 
+@main.command("import")
+@click.argument("path", type=click.Path(exists=True, path_type=Path))
+@click.option(
+    "--source",
+    default=None,
+    help="Source name (crosswalk namespace, scope of bulk deletes). "
+    "Default: oneroster-csv[:<manifest source.systemCode>].",
+)
+def import_cmd(path: Path, source: str | None) -> None:
+    """Import a OneRoster 1.1/1.2 CSV package (ZIP or folder) into the hub."""
+    from interop_hub.core.db import create_db_engine
+    from interop_hub.sync.oneroster_csv import PackageRejected, import_package
+
+    engine = create_db_engine(get_settings().resolved_database_url())
+    try:
+        result = import_package(engine, path, source=source)
+    except PackageRejected as exc:
+        click.echo(exc.report.render(), err=True)
+        click.echo(
+            f"Rejected: {exc.report.error_count} error(s); nothing was applied (run {exc.run_id}).",
+            err=True,
+        )
+        raise SystemExit(1) from None
+    finally:
+        engine.dispose()
+    click.echo(result.render())
+    if result.report.warning_count:
+        click.echo(result.report.render(limit=50))
+
+
+@main.command()
+@click.option("--students", default=500, show_default=True, type=click.IntRange(min=50))
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--no-serve", is_flag=True, help="Prepare the demo and exit without serving.")
+def demo(students: int, host: str, port: int, no_serve: bool) -> None:
+    """Set up a demo hub (SQLite, generated district, API client) and serve it."""
+    from interop_hub.demo import prepare_demo, usage_text
+
+    info = prepare_demo(get_settings(), students)
+    click.echo(usage_text(info, f"http://{host}:{port}"))
+    if not no_serve:
+        click.echo("")
+        serve.callback(host=host, port=port, workers=1)  # type: ignore[misc]
+
+
 if __name__ == "__main__":
     main()

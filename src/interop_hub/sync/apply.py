@@ -1,0 +1,141 @@
+"""Merge staged entity rows into their canonical table (set-based, inside the run's
+transaction) and write tombstones.
+
+For each entity stream, in this order:
+
+1. **insert** rows whose hub id the table does not hold yet;
+2. **update** rows whose content changed: a different ``row_hash`` (digest of the source
+   cells), status, or resolved reference; unchanged rows are not touched, so re-importing
+   the same package bumps nothing;
+3. **delta tombstones**: ``tobedeleted`` rows mark the held record ``tobedeleted``;
+4. **bulk absence**: when the file is ``bulk``, records this source last supplied
+   (``source`` column) that the file no longer contains become ``tobedeleted``. Nothing is
+   ever hard-deleted;
+5. **provenance**: every row the package mentioned gets ``source``/``source_seen_at``.
+
+Each changed row is stamped with the run's change version and the hub time of the change
+(``date_last_modified``), never the source's claimed dateLastModified.
+"""
+
+# ruff: noqa: S608  (SQL is built from internal table/column constants; values are bound)
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from interop_hub.connectors.oneroster_csv.streams import Stream
+from interop_hub.sync.result import EntityStats
+from interop_hub.sync.sql import SqlRunner, q
+from interop_hub.sync.staging import hub_columns, staging_table
+
+__all__ = ["Stamp", "apply_entity", "bump_parents", "touch_crosswalk", "touch_seen"]
+
+
+@dataclass(frozen=True)
+class Stamp:
+    """What every change of one run is stamped with."""
+
+    source: str
+    change_version: int
+    now: datetime
+
+    def params(self) -> dict[str, object]:
+        return {"source": self.source, "cv": self.change_version, "now": self.now}
+
+
+def _columns(stream: Stream) -> tuple[list[str], list[str]]:
+    """(columns copied from staging, resolved columns compared one by one)."""
+    resolved = [c for c in hub_columns(stream) if c != "hub_id"]
+    return [*stream.content_fields, *resolved], resolved
+
+
+def apply_entity(sql: SqlRunner, stream: Stream, stamp: Stamp, *, bulk: bool) -> EntityStats:
+    assert stream.table is not None
+    table, stg = stream.table, staging_table(stream.name)
+    cols, resolved = _columns(stream)
+    keep = set(stream.keep_if_null)
+    stats = EntityStats()
+    p = stamp.params()
+
+    col_list = ", ".join(q(c) for c in cols)
+    stats.added = sql.run(
+        f"INSERT INTO {table} (sourced_id, status, date_last_modified, change_version, "
+        f"source, source_seen_at, row_hash, {col_list}) "
+        f"SELECT s.hub_id, s.status, :now, :cv, :source, :now, s.row_hash, "
+        f"{', '.join('s.' + q(c) for c in cols)} FROM {stg} s "
+        f"WHERE NOT s.tombstone AND s.hub_id IS NOT NULL "
+        f"AND NOT EXISTS (SELECT 1 FROM {table} t WHERE t.sourced_id = s.hub_id)",
+        **p,
+    )
+
+    sets = [
+        f"{q(c)} = COALESCE(s.{q(c)}, {table}.{q(c)})" if c in keep else f"{q(c)} = s.{q(c)}"
+        for c in cols
+    ]
+    changed = [
+        sql.distinct(f"{table}.row_hash", "s.row_hash"),
+        f"{table}.status <> s.status",
+    ]
+    for c in resolved:
+        cmp = sql.distinct(f"{table}.{q(c)}", f"s.{q(c)}")
+        changed.append(f"(s.{q(c)} IS NOT NULL AND {cmp})" if c in keep else cmp)
+    stats.updated = sql.run(
+        f"UPDATE {table} SET status = s.status, date_last_modified = :now, "
+        f"change_version = :cv, source = :source, source_seen_at = :now, "
+        f"row_hash = s.row_hash, {', '.join(sets)} FROM {stg} s "
+        f"WHERE {table}.sourced_id = s.hub_id AND NOT s.tombstone "
+        f"AND {table}.change_version <> :cv AND ({' OR '.join(changed)})",
+        **p,
+    )
+
+    stats.tombstoned = sql.run(
+        f"UPDATE {table} SET status = 'tobedeleted', date_last_modified = :now, "
+        f"change_version = :cv, source = :source, source_seen_at = :now FROM {stg} s "
+        f"WHERE {table}.sourced_id = s.hub_id AND s.tombstone "
+        f"AND {table}.status <> 'tobedeleted'",
+        **p,
+    )
+    if bulk:
+        stats.tombstoned += sql.run(
+            f"UPDATE {table} SET status = 'tobedeleted', date_last_modified = :now, "
+            f"change_version = :cv WHERE {table}.source = :source "
+            f"AND {table}.status <> 'tobedeleted' AND {table}.change_version <> :cv "
+            f"AND NOT EXISTS (SELECT 1 FROM {stg} s WHERE s.hub_id = {table}.sourced_id)",
+            **p,
+        )
+    return stats
+
+
+def bump_parents(sql: SqlRunner, table: str, changed_ids: str, stamp: Stamp) -> int:
+    """Stamp parents whose child rows (terms, agents, roles) changed; ``changed_ids`` is a
+    one-column subquery. Rows already stamped by this run are not counted twice."""
+    return sql.run(
+        f"UPDATE {table} SET date_last_modified = :now, change_version = :cv "
+        f"WHERE sourced_id IN ({changed_ids}) AND change_version <> :cv",
+        **stamp.params(),
+    )
+
+
+def touch_seen(sql: SqlRunner, stream: Stream, stamp: Stamp) -> int:
+    """Provenance for rows the package mentioned but did not change; returns their count."""
+    assert stream.table is not None
+    table, stg = stream.table, staging_table(stream.name)
+    return sql.run(
+        f"UPDATE {table} SET source = :source, source_seen_at = :now FROM {stg} s "
+        f"WHERE {table}.sourced_id = s.hub_id AND {table}.change_version <> :cv",
+        **stamp.params(),
+    )
+
+
+def touch_crosswalk(sql: SqlRunner, stream: Stream, stamp: Stamp) -> None:
+    """Refresh ``last_seen_at`` of the crosswalk entries of every key in the package."""
+    if not stream.entity or stream.keyed_by_reference:
+        return
+    sql.run(
+        f"UPDATE crosswalk SET last_seen_at = :now FROM {staging_table(stream.name)} s "
+        "WHERE crosswalk.source = :source AND crosswalk.entity_type = :entity "
+        "AND crosswalk.source_key = s.source_key AND crosswalk.last_seen_at <> :now",
+        entity=stream.entity,
+        **stamp.params(),
+    )
