@@ -37,8 +37,10 @@ def baseline(db_url: str, entity: str, max_records: int) -> tuple[int, float]:
             start = time.perf_counter()
             while records < max_records:
                 if entity == "users":
-                    rows = [r._asdict() for r in conn.execute(text(_USERS),
-                                                              {"limit": LIMIT, "offset": offset})]
+                    rows = [
+                        r._asdict()
+                        for r in conn.execute(text(_USERS), {"limit": LIMIT, "offset": offset})
+                    ]
                     ids = [r["sourced_id"] for r in rows]
                     if ids:
                         by_user: dict[str, list[Any]] = {}
@@ -49,8 +51,12 @@ def baseline(db_url: str, entity: str, max_records: int) -> tuple[int, float]:
                         for r in rows:
                             r["children"] = by_user.get(r["sourced_id"], [])
                 else:
-                    rows = [r._asdict() for r in conn.execute(text(_ENROLLMENTS),
-                                                              {"limit": LIMIT, "offset": offset})]
+                    rows = [
+                        r._asdict()
+                        for r in conn.execute(
+                            text(_ENROLLMENTS), {"limit": LIMIT, "offset": offset}
+                        )
+                    ]
                 orjson.dumps({entity: rows})
                 records += len(rows)
                 if len(rows) < LIMIT:
@@ -72,12 +78,19 @@ def run(students: int, kinds: list[str]) -> None:
                     page_through(hub, path, LIMIT, 5 * LIMIT)  # warm-up
                     base_n, base_s = baseline(url, entity, MAX_RECORDS)
                     n, secs = page_through(hub, path, LIMIT, MAX_RECORDS)
-                    out.append([kind, path, n, base_n / base_s, n / secs,
-                                (n / secs) / (base_n / base_s)])
+                    out.append(
+                        [kind, path, n, base_n / base_s, n / secs, (n / secs) / (base_n / base_s)]
+                    )
                     print_table(
                         f"Serving at limit={LIMIT} over loopback uvicorn ({students:,}-student "
                         "district) vs in-process SQL + orjson",
-                        ["db", "endpoint", "records", "baseline rec/s", "served rec/s",
-                         "served/baseline"],
+                        [
+                            "db",
+                            "endpoint",
+                            "records",
+                            "baseline rec/s",
+                            "served rec/s",
+                            "served/baseline",
+                        ],
                         out,
                     )

@@ -46,8 +46,7 @@ def test_module_respects_layering(path: Path) -> None:
         bad = {
             i
             for i in imports
-            if i.startswith("interop_hub.")
-            and i.split(".")[1] not in ("core", "models", "config")
+            if i.startswith("interop_hub.") and i.split(".")[1] not in ("core", "models", "config")
         }
         assert not bad, f"{rel} (infrastructure) imports a domain package: {sorted(bad)}"
     if rel.stem != "endpoints" and not rel.stem.startswith("endpoints"):
