@@ -11,8 +11,9 @@ Value semantics:
 * array paths (``grades``, ``roles.role``, ``terms.sourcedId``, ``userIds.identifier``...)
   match when *any* element matches.
 
-Unknown paths raise ``InvalidFilterField`` (400 ``invalid_filter_field``); bad values raise
-``InvalidRequest`` (400 ``invaliddata``).
+Unknown paths raise ``InvalidFilterField`` (400 ``invalid_filter_field``). A well-formed
+predicate whose value cannot be the field's type (a date field compared with 'yesterday', a
+boolean with '>') raises ``Unprocessable`` (422 ``invaliddata``).
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.sql.elements import UnaryExpression
 
-from interop_hub.core.errors import InvalidFilterField, InvalidRequest
+from interop_hub.core.errors import InvalidFilterField, Unprocessable
 from interop_hub.oneroster.entities import EntitySql, JsonArray, Kind, Related, Scalar, Target
 from interop_hub.oneroster.query import CollectionQuery, FilterExpr, Op, Predicate
 
@@ -50,13 +51,13 @@ def _value(pred: Predicate, kind: Kind) -> Any:
     if kind is Kind.STRING:
         return raw
     if pred.op is Op.CONTAINS:
-        raise InvalidRequest(
+        raise Unprocessable(
             f"Invalid filter at character {pred.position}: the ~ operator applies to text "
             f"fields, not to {pred.field!r}."
         )
     if kind is Kind.BOOL:
         if pred.op not in (Op.EQ, Op.NE) or raw.lower() not in ("true", "false"):
-            raise InvalidRequest(
+            raise Unprocessable(
                 f"Invalid filter at character {pred.position}: {pred.field!r} is a boolean; "
                 "use = or != with 'true' or 'false'."
             )
@@ -65,14 +66,14 @@ def _value(pred: Predicate, kind: Kind) -> Any:
         try:
             return date.fromisoformat(raw.strip())
         except ValueError:
-            raise InvalidRequest(
+            raise Unprocessable(
                 f"Invalid filter at character {pred.position}: {raw!r} is not a date "
                 f"(YYYY-MM-DD) for {pred.field!r}."
             ) from None
     try:
         parsed = datetime.fromisoformat(raw.strip())
     except ValueError:
-        raise InvalidRequest(
+        raise Unprocessable(
             f"Invalid filter at character {pred.position}: {raw!r} is not an ISO 8601 "
             f"date-time for {pred.field!r}, e.g. '2024-01-31T00:00:00Z'."
         ) from None
