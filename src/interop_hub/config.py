@@ -36,6 +36,12 @@ class Settings(BaseSettings):
         description="Absolute base URL used in hrefs and Link headers; "
         "defaults to the request's own base URL.",
     )
+    rate_limit_per_minute: int = Field(
+        default=6000,
+        ge=0,
+        description="Requests per client per minute on data endpoints (0 disables); "
+        "beyond it the API answers 429 with Retry-After.",
+    )
     oneroster_default_limit: int = Field(default=100, ge=1)
     oneroster_max_limit: int = Field(default=10000, ge=10000)
 

@@ -7,6 +7,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
+from interop_hub.auth.rate_limit import enforce_rate_limit
 from interop_hub.auth.scopes import (
     ROSTER_CORE_READONLY,
     ROSTER_DEMOGRAPHICS_READONLY,
@@ -39,7 +40,8 @@ class AuthSubject:
 
 
 class Authenticator:
-    """Dependency that requires a valid bearer token holding at least one of ``any_of``."""
+    """Dependency that requires a valid bearer token holding at least one of ``any_of``,
+    then counts the request against the client's rate limit."""
 
     def __init__(self, *any_of: str) -> None:
         self.any_of = frozenset(any_of)
@@ -67,6 +69,9 @@ class Authenticator:
                 f"The access token lacks the required scope: {needed}.",
                 headers={"WWW-Authenticate": challenge},
             )
+        per_minute = request.app.state.settings.rate_limit_per_minute
+        if per_minute:
+            enforce_rate_limit(request.app.state.sessionmaker, claims.client_id, per_minute)
         return AuthSubject(client_id=claims.client_id, scopes=claims.scopes)
 
 

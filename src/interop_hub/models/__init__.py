@@ -10,6 +10,7 @@ from interop_hub.models.disclosures import Disclosure
 from interop_hub.models.enrollments import Enrollment
 from interop_hub.models.hub_state import HubState
 from interop_hub.models.orgs import Org
+from interop_hub.models.rate_limits import RateLimitWindow
 from interop_hub.models.sync_runs import SyncRun
 from interop_hub.models.users import User, UserAgent, UserProfile, UserRole
 
@@ -25,6 +26,7 @@ __all__ = [
     "Enrollment",
     "HubState",
     "Org",
+    "RateLimitWindow",
     "SyncRun",
     "User",
     "UserAgent",
