@@ -82,7 +82,9 @@ def _page_response(request: Request, page: service.Page) -> Response:
         offset=page.offset,
         total=page.total,
     )
-    return OrjsonResponse({page.key: page.records}, headers=headers)
+    # The records are already encoded: wrap them in the envelope without re-encoding.
+    body = b'{"' + page.key.encode() + b'":' + page.body + b"}"
+    return Response(body, media_type="application/json", headers=headers)
 
 
 def _signature(path_params: list[str], gateway: Any, *, collection: bool) -> inspect.Signature:

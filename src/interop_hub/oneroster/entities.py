@@ -17,7 +17,19 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any, Final, cast
 
-from sqlalchemy import ColumnElement, FromClause, String, Table, and_, case, select, type_coerce
+from sqlalchemy import (
+    JSON,
+    ColumnElement,
+    FromClause,
+    String,
+    Table,
+    Text,
+    and_,
+    case,
+    select,
+    type_coerce,
+)
+from sqlalchemy import cast as sql_cast
 
 from interop_hub.models import (
     AcademicSession,
@@ -93,14 +105,25 @@ def _raw(column: ColumnElement[Any]) -> ColumnElement[Any]:
     return type_coerce(column, String())
 
 
+def _json_text(column: ColumnElement[Any]) -> ColumnElement[Any]:
+    """A JSON column as its text: stored text on SQLite, ``jsonb::text`` on PostgreSQL (psycopg
+    would otherwise parse it with the stdlib ``json`` only for the serializer to rebuild
+    it); serializers embed text that already is the wire value without parsing it."""
+    return type_coerce(sql_cast(column, Text()), String())
+
+
 def _columns(table: Table, raw: tuple[str, ...] = ()) -> dict[str, ColumnElement[Any]]:
     skip = {"source", "source_seen_at", "row_hash", "change_version"}
     cols: dict[str, ColumnElement[Any]] = {}
     for col in table.columns:
         if col.key in skip:
             continue
-        is_raw = col.key in raw or col.key in ("date_last_modified", "extension")
-        cols[col.key] = _raw(col).label(col.key) if is_raw else col
+        if isinstance(col.type, JSON):
+            cols[col.key] = _json_text(col).label(col.key)
+        elif col.key in raw or col.key == "date_last_modified":
+            cols[col.key] = _raw(col).label(col.key)
+        else:
+            cols[col.key] = col
     return cols
 
 

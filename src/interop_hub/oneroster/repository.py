@@ -12,9 +12,11 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Final, cast
 
 import orjson
-from sqlalchemy import ColumnElement, Row, String, Table, any_, bindparam, func, select, type_coerce
+from sqlalchemy import ColumnElement, String, Table, any_, bindparam, func, select, type_coerce
+from sqlalchemy import cast as sql_cast
 from sqlalchemy import column as column_
 from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.dialects.postgresql import JSON as PG_JSON
 from sqlalchemy.sql.elements import UnaryExpression
 
 from interop_hub.models import AcademicSession, ClassTerm, Org, UserAgent, UserProfile, UserRole
@@ -45,7 +47,7 @@ def fetch_page(
     order_by: Sequence[ColumnElement[Any] | UnaryExpression[Any]] = (),
     limit: int | None = None,
     offset: int = 0,
-) -> Sequence[Row[Any]]:
+) -> list[tuple[Any, ...]]:
     """The records of one page (or one record), columns in ``plan.columns`` order."""
     _require_gateway(gateway)
     columns = [entity.columns[key] for key in plan.columns]
@@ -70,13 +72,16 @@ def _raw(column: ColumnElement[Any]) -> ColumnElement[Any]:
 def _in_ids(
     gateway: ReadGateway, column: ColumnElement[Any], ids: list[str]
 ) -> ColumnElement[bool]:
-    """``column IN ids`` with the whole id list as ONE bound parameter (a JSON array on
-    SQLite, an array on PostgreSQL): a 1000-id page would otherwise mean 1000 parameters
-    rendered into every statement."""
+    """``column IN ids`` with the whole id list as ONE bound JSON-array parameter: a 1000-id
+    page would otherwise mean 1000 parameters rendered into every statement (SQLite), or a
+    1000-element ``text[]`` that psycopg escapes item by item in Python (PostgreSQL; the
+    JSON text is built by orjson and unpacked by the server into ``= ANY(ARRAY(...))``)."""
+    ids_json = bindparam("ids", orjson.dumps(ids).decode(), type_=String())
     if gateway.dialect_name == "postgresql":
-        return column == any_(bindparam("ids", ids, type_=ARRAY(String())))
-    elements = func.json_each(bindparam("ids", orjson.dumps(ids).decode(), type_=String()))
-    return column.in_(select(elements.table_valued(column_("value", String)).c.value))
+        elements = select(func.json_array_elements_text(sql_cast(ids_json, PG_JSON)))
+        return column == any_(func.array(elements.scalar_subquery(), type_=ARRAY(String())))
+    table = func.json_each(ids_json).table_valued(column_("value", String))
+    return column.in_(select(table.c.value))
 
 
 _roles = cast(Table, UserRole.__table__)
@@ -87,13 +92,15 @@ _orgs = cast(Table, Org.__table__)
 _sessions = cast(Table, AcademicSession.__table__)
 
 
-def _grouped(rows: Iterable[Sequence[Any]], single: bool) -> dict[str, list[Any]]:
+def _grouped(rows: Iterable[tuple[Any, ...]], single: bool) -> dict[str, list[Any]]:
     out: dict[str, list[Any]] = {}
+    get = out.get
     for row in rows:
-        value = row[1] if single else tuple(row[1:])
-        bucket = out.get(row[0])
+        key = row[0]
+        value = row[1] if single else row[1:]
+        bucket = get(key)
         if bucket is None:
-            out[row[0]] = [value]
+            out[key] = [value]
         else:
             bucket.append(value)
     return out

@@ -10,10 +10,19 @@ Rules applied everywhere:
   ``dateLastModified`` ISO 8601 UTC with milliseconds and ``Z``;
 * references are GUIDRefs ``{href, sourcedId, type}`` with absolute hrefs;
 * ``metadata`` comes from the row's ``extension`` column.
+
+JSON array columns (``userIds``, ``grades``, ``subjects``...) are stored in their wire form
+(the importer writes them with orjson; PostgreSQL hands them over as ``jsonb::text``, see
+``entities.py``). When the stored text provably *is* the wire value (a strict pattern:
+a non-empty array of strings, or of ``{type, identifier}`` objects with non-empty strings,
+no escapes that could hide a lone surrogate), it is embedded as an ``orjson.Fragment``
+without being parsed; anything else takes the parse-and-rebuild path, so the output is
+the same JSON value either way.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -71,6 +80,46 @@ def str_list(value: Any) -> list[str] | None:
     return [str(item) for item in items if item is not None] or None
 
 
+# ---- stored JSON that already is the wire value ------------------------------------------
+
+_WS: Final = r"[ \t\n\r]*"
+# The inside of a JSON string: no raw control characters, valid escapes only, and no
+# \uD800-\uDFFF escapes (a lone surrogate would be invalid output; such text is parsed).
+_UNESCAPED: Final = r'[^"\\\x00-\x1f]*'
+_ESCAPE: Final = r'\\(?:["\\/bfnrt]|u(?![dD][89a-fA-F])[0-9a-fA-F]{4})'
+_CHARS: Final = f"{_UNESCAPED}(?:{_ESCAPE}{_UNESCAPED})*"
+_STR: Final = f'"{_CHARS}"'
+_NONEMPTY_STR: Final = f'"(?!"){_CHARS}"'
+_USER_ID: Final = (
+    rf'\{{{_WS}"type"{_WS}:{_WS}{_NONEMPTY_STR}{_WS},'
+    rf'{_WS}"identifier"{_WS}:{_WS}{_NONEMPTY_STR}{_WS}\}}'
+)
+_STR_ARRAY: Final = re.compile(rf"\[{_WS}{_STR}(?:{_WS},{_WS}{_STR})*{_WS}\]").fullmatch
+_USER_ID_ARRAY: Final = re.compile(rf"\[{_WS}{_USER_ID}(?:{_WS},{_WS}{_USER_ID})*{_WS}\]").fullmatch
+
+
+def json_strings(value: Any) -> Any:
+    """A JSON array of strings (``grades``, ``subjects``...): omitted when empty."""
+    if isinstance(value, str) and _STR_ARRAY(value):
+        return orjson.Fragment(value)
+    return str_list(value)
+
+
+def user_ids(value: Any) -> Any:
+    """``userIds``: ``[{type, identifier}]``, items without both dropped, omitted when empty."""
+    if isinstance(value, str) and _USER_ID_ARRAY(value):
+        return orjson.Fragment(value)
+    items = load_json(value)
+    if not items or not isinstance(items, list):
+        return None
+    out = [
+        {"type": str(item["type"]), "identifier": str(item["identifier"])}
+        for item in items
+        if isinstance(item, dict) and item.get("type") and item.get("identifier")
+    ]
+    return out or None
+
+
 def metadata(value: Any) -> dict[str, Any] | None:
     data = load_json(value)
     return data if isinstance(data, dict) and data else None
@@ -79,10 +128,12 @@ def metadata(value: Any) -> dict[str, Any] | None:
 # ---- output fields ---------------------------------------------------------------------------
 
 
-def _col(name: str, key: str, convert: Callable[[Any], Any] | None = None) -> OutputField:
+def _col(
+    name: str, key: str, convert: Callable[[Any], Any] | None = None, *, cached: bool = False
+) -> OutputField:
     if convert is None:
         return OutputField(name, (key,), "plain")
-    return OutputField(name, (key,), "convert", convert=convert)
+    return OutputField(name, (key,), "convert", convert=convert, cached=cached)
 
 
 def text(name: str, key: str) -> OutputField:
@@ -96,15 +147,16 @@ def required_text(name: str, key: str) -> OutputField:
 
 
 def boolean(name: str, key: str) -> OutputField:
-    return _col(name, key, fmt_bool)
+    """``"true"``/``"false"`` (as ``fmt_bool``), compiled inline."""
+    return OutputField(name, (key,), "bool")
 
 
 def a_date(name: str, key: str) -> OutputField:
-    return _col(name, key, fmt_date)
+    return _col(name, key, fmt_date, cached=True)
 
 
 def strings(name: str, key: str) -> OutputField:
-    return _col(name, key, str_list)
+    return _col(name, key, json_strings, cached=True)
 
 
 def ref(name: str, key: str, kind: str) -> OutputField:
@@ -117,12 +169,13 @@ def related_refs(name: str, loader: str, kind: str, *, required: bool = False) -
     def make(idx: Mapping[str, int], ctx: RenderContext) -> RowFn:
         i = idx["sourced_id"]
         data = ctx.related[loader]
-        get = ctx.ref
+        cache, make_ref = ctx.refs(kind)
+        get = cache.get
         empty: list[Any] | None = [] if required else None
 
         def build(row: Sequence[Any]) -> list[dict[str, str]] | None:
             ids = data.get(row[i])
-            return [get(kind, x) for x in ids] if ids else empty
+            return [get(x) or make_ref(x) for x in ids] if ids else empty
 
         return build
 
@@ -133,7 +186,7 @@ def _base() -> list[OutputField]:
     return [
         _col("sourcedId", "sourced_id"),
         _col("status", "status"),
-        _col("dateLastModified", "date_last_modified", fmt_datetime),
+        _col("dateLastModified", "date_last_modified", fmt_datetime, cached=True),
         _col("metadata", "extension", metadata),
     ]
 
@@ -290,18 +343,7 @@ def _demographics() -> Shape:
 
 
 def _user_ids() -> OutputField:
-    def convert(value: Any) -> list[dict[str, str]] | None:
-        items = load_json(value)
-        if not items or not isinstance(items, list):
-            return None
-        out = [
-            {"type": str(item["type"]), "identifier": str(item["identifier"])}
-            for item in items
-            if isinstance(item, dict) and item.get("type") and item.get("identifier")
-        ]
-        return out or None
-
-    return _col("userIds", "user_ids", convert)
+    return _col("userIds", "user_ids", user_ids)
 
 
 # Related row layouts (see repository.load_related): roles are
@@ -313,24 +355,29 @@ def _roles() -> OutputField:
     def make(idx: Mapping[str, int], ctx: RenderContext) -> RowFn:
         i = idx["sourced_id"]
         data = ctx.related["roles"]
-        get = ctx.ref
+        org_refs, make_org = ctx.refs("org")
+        items: dict[tuple[Any, ...], dict[str, Any]] = {}  # many users share one role row
+
+        def item(role: tuple[Any, ...]) -> dict[str, Any]:
+            role_type, role_name, org_id, profile, begin, end = role
+            out: dict[str, Any] = {
+                "roleType": role_type,
+                "role": role_name,
+                "org": org_refs.get(org_id) or make_org(org_id),
+            }
+            if profile:
+                out["userProfile"] = profile
+            if begin is not None:
+                out["beginDate"] = fmt_date(begin)
+            if end is not None:
+                out["endDate"] = fmt_date(end)
+            items[role] = out
+            return out
+
+        get = items.get
 
         def build(row: Sequence[Any]) -> list[dict[str, Any]]:
-            out = []
-            for role_type, role, org_id, profile, begin, end in data.get(row[i], ()):
-                item: dict[str, Any] = {
-                    "roleType": role_type,
-                    "role": role,
-                    "org": get("org", org_id),
-                }
-                if profile:
-                    item["userProfile"] = profile
-                if begin is not None:
-                    item["beginDate"] = fmt_date(begin)
-                if end is not None:
-                    item["endDate"] = fmt_date(end)
-                out.append(item)
-            return out
+            return [get(role) or item(role) for role in data.get(row[i], ())]
 
         return build
 

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any, Literal
 
+import orjson
 from sqlalchemy import ColumnElement
 
 from interop_hub.core.errors import NotFound
@@ -31,11 +33,19 @@ Version = Literal["v1p2", "v1p1"]
 
 @dataclass(frozen=True)
 class Page:
+    """One page of a collection. ``body`` is the records as an encoded JSON array (what
+    the endpoint sends); ``records`` decodes it for callers that want dicts."""
+
     key: str  # the envelope key
-    records: list[dict[str, Any]]
+    body: bytes
     total: int
     limit: int
     offset: int
+
+    @cached_property
+    def records(self) -> list[dict[str, Any]]:
+        records: list[dict[str, Any]] = orjson.loads(self.body)
+        return records
 
 
 def _plan(version: Version, entity: EntitySql, fields: tuple[str, ...] | None) -> Plan:
@@ -43,13 +53,12 @@ def _plan(version: Version, entity: EntitySql, fields: tuple[str, ...] | None) -
     return SHAPES[version][entity.name].plan(fields, extra)
 
 
-def _render(
+def _load_related(
     gateway: ReadGateway, plan: Plan, rows: Sequence[Any], ctx: RenderContext
-) -> list[dict[str, Any]]:
+) -> None:
     if plan.related:
         ids = [row[0] for row in rows]  # sourced_id is always the first column
         ctx.related = repository.load_related(gateway, plan.related, ids)
-    return plan.render(rows, ctx)
 
 
 def _page(
@@ -71,8 +80,8 @@ def _page(
         total = query.offset + len(rows)
     else:
         total = repository.count(gateway, entity, where)
-    records = _render(gateway, plan, rows, ctx)
-    return Page(view.plural, records, total, query.limit, query.offset)
+    _load_related(gateway, plan, rows, ctx)
+    return Page(view.plural, plan.render_json(rows, ctx), total, query.limit, query.offset)
 
 
 def list_collection(
@@ -133,4 +142,5 @@ def get_record(
     rows = repository.fetch_page(gateway, entity, plan, where, limit=1)
     if not rows:
         raise NotFound(f"No {view.label} with sourcedId {sourced_id!r}.")
-    return view.singular, _render(gateway, plan, rows, ctx)[0]
+    _load_related(gateway, plan, rows, ctx)
+    return view.singular, plan.render(rows, ctx)[0]
