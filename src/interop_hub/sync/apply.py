@@ -10,8 +10,21 @@ For each entity stream, in this order:
 3. **delta tombstones**: ``tobedeleted`` rows mark the held record ``tobedeleted``;
 4. **bulk absence**: when the file is ``bulk``, records this source last supplied
    (``source`` column) that the file no longer contains become ``tobedeleted``. Nothing is
-   ever hard-deleted;
-5. **provenance**: every row the package mentioned gets ``source``/``source_seen_at``.
+   ever hard-deleted.
+
+Provenance semantics (chosen so that re-importing an unchanged package writes no row):
+
+* ``source``/``source_seen_at`` of a canonical row: the source that last *changed* the
+  row (insert, update, tombstone) and the hub time of that change. A row another source
+  restates without changing it is taken over (``source`` set, ``source_seen_at``
+  stamped; no change version), so bulk absence follows the source that still asserts it.
+* ``crosswalk.first_seen_at``: when the entry was created; ``last_seen_at``: the last
+  run of the source that changed the entry's record.
+* *When a source last restated a record unchanged* is recorded per run, not per row: the
+  run's ``sync_runs`` row (``source``, ``finished_at``, ``state='applied'``, the file
+  ``modes`` and per-entity ``unchanged`` counts in ``stats``). A record of a ``bulk`` file
+  that is still active was restated by every later applied bulk run of its source; a
+  ``delta`` file restates only the rows it lists.
 
 Each changed row is stamped with the run's change version and the hub time of the change
 (``date_last_modified``), never the source's claimed dateLastModified.
@@ -29,7 +42,7 @@ from interop_hub.sync.result import EntityStats
 from interop_hub.sync.sql import SqlRunner, q
 from interop_hub.sync.staging import hub_columns, staging_table
 
-__all__ = ["Stamp", "apply_entity", "bump_parents", "touch_crosswalk", "touch_seen"]
+__all__ = ["Stamp", "apply_entity", "bump_parents", "count_unchanged", "touch_crosswalk"]
 
 
 @dataclass(frozen=True)
@@ -65,7 +78,8 @@ def apply_entity(sql: SqlRunner, stream: Stream, stamp: Stamp, *, bulk: bool) ->
         f"SELECT s.hub_id, s.status, :now, :cv, :source, :now, s.row_hash, "
         f"{', '.join('s.' + q(c) for c in cols)} FROM {stg} s "
         f"WHERE NOT s.tombstone AND s.hub_id IS NOT NULL "
-        f"AND NOT EXISTS (SELECT 1 FROM {table} t WHERE t.sourced_id = s.hub_id)",
+        f"AND NOT EXISTS (SELECT 1 FROM {table} t WHERE t.sourced_id = s.hub_id) "
+        "ORDER BY s.hub_id",  # the primary-key index grows at its end, not at random
         **p,
     )
 
@@ -117,25 +131,37 @@ def bump_parents(sql: SqlRunner, table: str, changed_ids: str, stamp: Stamp) -> 
     )
 
 
-def touch_seen(sql: SqlRunner, stream: Stream, stamp: Stamp) -> int:
-    """Provenance for rows the package mentioned but did not change; returns their count."""
+def count_unchanged(sql: SqlRunner, stream: Stream, stamp: Stamp) -> int:
+    """Held rows the package mentioned that this run did not change (read-only), after
+    taking over rows that another source held unchanged (see the provenance semantics)."""
     assert stream.table is not None
     table, stg = stream.table, staging_table(stream.name)
-    return sql.run(
+    sql.run(
         f"UPDATE {table} SET source = :source, source_seen_at = :now FROM {stg} s "
-        f"WHERE {table}.sourced_id = s.hub_id AND {table}.change_version <> :cv",
+        f"WHERE {table}.sourced_id = s.hub_id AND {table}.change_version <> :cv "
+        f"AND {sql.distinct(f'{table}.source', ':source')}",
         **stamp.params(),
+    )
+    return int(
+        sql.scalar(
+            f"SELECT COUNT(*) FROM {stg} s JOIN {table} t ON t.sourced_id = s.hub_id "
+            "WHERE t.change_version <> :cv",
+            cv=stamp.change_version,
+        )
+        or 0
     )
 
 
 def touch_crosswalk(sql: SqlRunner, stream: Stream, stamp: Stamp) -> None:
-    """Refresh ``last_seen_at`` of the crosswalk entries of every key in the package."""
+    """Refresh ``last_seen_at`` of the crosswalk entries whose record this run changed."""
     if not stream.entity or stream.keyed_by_reference:
         return
+    assert stream.table is not None
     sql.run(
-        f"UPDATE crosswalk SET last_seen_at = :now FROM {staging_table(stream.name)} s "
-        "WHERE crosswalk.source = :source AND crosswalk.entity_type = :entity "
-        "AND crosswalk.source_key = s.source_key AND crosswalk.last_seen_at <> :now",
+        f"UPDATE crosswalk SET last_seen_at = :now FROM {stream.table} t "
+        "WHERE t.change_version = :cv AND crosswalk.source = :source "
+        "AND crosswalk.entity_type = :entity AND crosswalk.hub_id = t.sourced_id "
+        "AND crosswalk.last_seen_at < :now",
         entity=stream.entity,
         **stamp.params(),
     )

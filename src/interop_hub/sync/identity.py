@@ -12,7 +12,8 @@ Id policy (set-based, no per-row round trips):
 
 The same rule *reserves* ids for required references into ``absent`` files that the hub
 does not hold yet, so the record gets that id when the source supplies it later.
-Crosswalk ``first_seen_at`` is set on insert; ``last_seen_at`` is refreshed by the apply.
+Crosswalk ``first_seen_at`` is set on insert; ``last_seen_at`` is refreshed when a run of
+the source changes the entry's record (see ``apply`` for the provenance policy).
 """
 
 # ruff: noqa: S608  (SQL is built from internal table/column constants; values are bound)
@@ -68,23 +69,26 @@ def insert_allocations(
         "crosswalk c WHERE c.source = :source AND c.entity_type = :entity "
         f"AND c.source_key = s.{q(key_col)})"
     )
-    # Adopt the source's key where no other record of this entity type owns it.
+    # One pass: adopt the source's key where no other record of this entity type owns it
+    # (no crosswalk entry of any source maps to it, no canonical row has it), else mint.
+    # Inserted in key order: the primary-key index then grows at its end.
+    if sql.pg:  # hash joins
+        free = "o.hub_id IS NULL AND t.sourced_id IS NULL"
+        joins = (
+            "LEFT JOIN (SELECT DISTINCT hub_id FROM crosswalk WHERE entity_type = :entity) o "
+            f"ON o.hub_id = d.k LEFT JOIN {canonical_table} t ON t.sourced_id = d.k"
+        )
+    else:  # index probes
+        free = (
+            "NOT EXISTS (SELECT 1 FROM crosswalk c WHERE c.entity_type = :entity "
+            f"AND c.hub_id = d.k) AND NOT EXISTS (SELECT 1 FROM {canonical_table} t "
+            "WHERE t.sourced_id = d.k)"
+        )
+        joins = ""
     sql.run(
         "INSERT INTO crosswalk (source, entity_type, source_key, hub_id, first_seen_at, "
-        "last_seen_at) "
-        f"SELECT :source, :entity, d.k, d.k, :now, :now FROM ({pending}) d "
-        "WHERE NOT EXISTS (SELECT 1 FROM crosswalk c "
-        "WHERE c.entity_type = :entity AND c.hub_id = d.k) "
-        f"AND NOT EXISTS (SELECT 1 FROM {canonical_table} t WHERE t.sourced_id = d.k)",
-        source=source,
-        entity=entity,
-        now=now,
-    )
-    # Mint a UUID for the rest (their key is taken by another source's record).
-    sql.run(
-        "INSERT INTO crosswalk (source, entity_type, source_key, hub_id, first_seen_at, "
-        "last_seen_at) "
-        f"SELECT :source, :entity, d.k, {sql.uuid}, :now, :now FROM ({pending}) d",
+        f"last_seen_at) SELECT :source, :entity, d.k, CASE WHEN {free} THEN d.k "
+        f"ELSE {sql.uuid} END, :now, :now FROM ({pending}) d {joins} ORDER BY d.k",
         source=source,
         entity=entity,
         now=now,

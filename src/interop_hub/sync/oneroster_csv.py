@@ -2,7 +2,8 @@
 
 Pipeline (one database connection; see each module for its policy):
 
-1. ``connectors.oneroster_csv`` streams and validates every row (bounded memory);
+1. ``connectors.oneroster_csv`` streams and validates every row (bounded memory; most
+   rows go through the generated fast path of ``connectors.oneroster_csv.fast``);
    ``staging`` writes the records in batches into temporary tables.
 2. ``references.check_duplicates``; ``identity.allocate_keys`` gives every record its
    stable hub id (known / adopted / minted); ``references.resolve_references`` checks every
@@ -12,7 +13,10 @@ Pipeline (one database connection; see each module for its policy):
    *all* findings. Nothing is applied.
 4. Otherwise ``change_version.lock_next`` locks the global version, ``apply`` and
    ``children`` merge set-based, and the version is stored only if something changed.
-   Data, crosswalk, hub_state and the ``applied`` run row commit together.
+   Data, crosswalk, hub_state and the ``applied`` run row commit together. Only rows
+   that change are written: re-importing an unchanged package writes no canonical or
+   crosswalk row (when a source last restated its records is recorded per run, in
+   ``sync_runs``; see the provenance semantics in ``apply``).
 
 Transaction boundary: this service owns its transaction (it is a batch job, not a request
 handler): it commits exactly once, on success, and rolls back on rejection or failure. The
@@ -47,7 +51,7 @@ from interop_hub.connectors.oneroster_csv import (
 )
 from interop_hub.core.clock import utcnow
 from interop_hub.core.errors import ImportRejected
-from interop_hub.sync.apply import Stamp, apply_entity, touch_crosswalk, touch_seen
+from interop_hub.sync.apply import Stamp, apply_entity, count_unchanged, touch_crosswalk
 from interop_hub.sync.change_version import commit_version, lock_next
 from interop_hub.sync.children import sync_agents, sync_class_terms, sync_roles
 from interop_hub.sync.identity import insert_allocations, lookup_known
@@ -255,8 +259,8 @@ def _resolve(
 ) -> None:
     now = utcnow()
     for stream in STREAMS.values():
-        if stream.entity or stream.name == "roles":
-            check_duplicates(sql, report, stream.name)
+        if (stream.entity or stream.name == "roles") and check_duplicates(sql, report, stream.name):
+            staging.duplicated.add(stream.name)
     for stream in STREAMS.values():
         if stream.entity and stream.table and not stream.keyed_by_reference:
             insert_allocations(
@@ -335,8 +339,9 @@ def _apply(
                 sql, stamp, layout=reader.users_layout, roles_mode=roles_mode
             )
             st.updated += roles_changed
-        st.unchanged = touch_seen(sql, stream, stamp)
-        if st.added < staged[name]:  # all new: their entries were just written
+        st.unchanged = count_unchanged(sql, stream, stamp)
+        if st.updated or st.tombstoned or (st.added and st.added < staged[name]):
+            # Entries of records added with every staged key new were just written.
             touch_crosswalk(sql, stream, stamp)
         st.rows = reader.rows_read.get(stream.file, 0)
         stats[stream.file] = st

@@ -56,8 +56,9 @@ def _canonical_table(entity: str) -> str:
     return table
 
 
-def check_duplicates(sql: SqlRunner, report: ImportReport, stream: str) -> None:
-    """Error for every record whose sourcedId already appeared earlier in its file."""
+def check_duplicates(sql: SqlRunner, report: ImportReport, stream: str) -> int:
+    """Error for every record whose sourcedId already appeared earlier in its file; returns
+    how many there are."""
     table = staging_table(stream)
     dupes = (
         f"FROM {table} s JOIN (SELECT source_key, MIN(line) AS first FROM {table} "
@@ -66,7 +67,7 @@ def check_duplicates(sql: SqlRunner, report: ImportReport, stream: str) -> None:
     )
     total = int(sql.scalar(f"SELECT COUNT(*) {dupes}") or 0)
     if not total:
-        return
+        return 0
     file = f"{STREAMS[stream].file}.csv"
     column = "sourcedId"
     shown = sql.rows(
@@ -76,12 +77,15 @@ def check_duplicates(sql: SqlRunner, report: ImportReport, stream: str) -> None:
     for line, key, first in shown:
         report.error(file, line, column, f"duplicate sourcedId (first on line {first})", key)
     report.count_only("error", total - len(shown))
+    return total
 
 
 def resolve_in_package(sql: SqlRunner, staging: Staging, stream: Stream, source: str) -> None:
     """Fill a stream's hub id and every reference whose target is in the package, in one
     pass (a rebuild with hash joins). Every staged key already has a crosswalk entry
-    (``identity.insert_allocations``), so both come from the crosswalk."""
+    (``identity.insert_allocations``), so both come from the crosswalk: directly, or via a
+    target staging table already resolved the same way (much smaller than the crosswalk
+    of a large store)."""
     params: dict[str, str] = {"source": source}
     exprs: dict[str, str] = {}
     joins: list[str] = []
@@ -94,7 +98,14 @@ def resolve_in_package(sql: SqlRunner, staging: Staging, stream: Stream, source:
         exprs["hub_id"] = "x0.hub_id"
     refs = [r for r in REFERENCES if r.stream == stream.name]
     for i, ref in enumerate(refs, start=1):
-        target = staging_table(ENTITY_STREAMS[ref.target])
+        target_stream = ENTITY_STREAMS[ref.target]
+        target = staging_table(target_stream)
+        if target_stream in staging.resolved and target_stream != stream.name:
+            if target_stream in staging.duplicated:
+                target = f"(SELECT DISTINCT source_key, hub_id FROM {target})"
+            joins.append(f"LEFT JOIN {target} p{i} ON p{i}.source_key = s.{q(ref.key_field)}")
+            exprs[ref.hub_field] = f"p{i}.hub_id"
+            continue
         params[f"e{i}"] = ref.target
         joins.append(
             f"LEFT JOIN (SELECT DISTINCT source_key FROM {target}) p{i} "
@@ -107,6 +118,8 @@ def resolve_in_package(sql: SqlRunner, staging: Staging, stream: Stream, source:
     cols += [f"{exprs.get(c, 'CAST(NULL AS VARCHAR)')} AS {q(c)}" for c in hub_columns(stream)]
     table = staging_table(stream.name)
     staging.rebuild(stream, f"SELECT {', '.join(cols)} FROM {table} s {' '.join(joins)}", **params)
+    if "hub_id" in exprs:
+        staging.resolved.add(stream.name)
 
 
 def resolve_references(

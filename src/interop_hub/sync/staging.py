@@ -44,6 +44,9 @@ class Staging:
     def __init__(self, sql: SqlRunner) -> None:
         self.sql = sql
         self.counts: dict[str, int] = dict.fromkeys(STREAMS, 0)
+        # Streams with duplicate source keys; streams whose ``hub_id`` is resolved.
+        self.duplicated: set[str] = set()
+        self.resolved: set[str] = set()
 
     def create(self) -> None:
         for stream in STREAMS.values():
@@ -78,13 +81,18 @@ class Staging:
             self.sql.conn.exec_driver_sql(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)
 
     def index_keys(self) -> None:
-        """Index source keys once loaded (cheaper than maintaining them while loading)."""
+        """Index source keys once loaded (cheaper than maintaining them while loading).
+
+        PostgreSQL joins staging tables by hashing (no index needed) once they are
+        analysed; SQLite joins by index probes, so it gets the indexes."""
         for stream in STREAMS.values():
-            if self.counts[stream.name] and "source_key" in stream.field_names:
-                table = staging_table(stream.name)
+            if not self.counts[stream.name]:
+                continue
+            table = staging_table(stream.name)
+            if self.sql.pg:
+                self.sql.run(f"ANALYZE {table}")
+            elif "source_key" in stream.field_names:
                 self.sql.run(f"CREATE INDEX ix_{table}_source_key ON {table} (source_key)")
-                if self.sql.pg:
-                    self.sql.run(f"ANALYZE {table}")
 
     def rebuild(self, stream: Stream, select: str, **params: Any) -> None:
         """Replace a staging table by ``select`` (one pass, hash joins) and re-index it:
@@ -97,9 +105,10 @@ class Staging:
         self.sql.run(f"ALTER TABLE {table}_new RENAME TO {table}")
         if not self.counts[stream.name]:
             return
+        if self.sql.pg:
+            self.sql.run(f"ANALYZE {table}")
+            return
         if "source_key" in stream.field_names:
             self.sql.run(f"CREATE INDEX ix_{table}_source_key ON {table} (source_key)")
         if stream.entity:
             self.sql.run(f"CREATE INDEX ix_{table}_hub_id ON {table} (hub_id)")
-        if self.sql.pg:
-            self.sql.run(f"ANALYZE {table}")

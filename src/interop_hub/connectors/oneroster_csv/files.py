@@ -19,7 +19,7 @@ Mapping notes:
 
 from __future__ import annotations
 
-from typing import ClassVar, Final
+from typing import Any, ClassVar, Final
 
 import orjson
 
@@ -32,6 +32,7 @@ from interop_hub.canonical.vocab import (
     SESSION_TYPES,
     SEX_VALUES,
 )
+from interop_hub.connectors.oneroster_csv.fast import FastField, fast_keys
 from interop_hub.connectors.oneroster_csv.rows import FileReader
 from interop_hub.connectors.oneroster_csv.values import CanonicalVocab, parse_user_ids
 
@@ -140,6 +141,16 @@ class CoursesReader(FileReader):
         "subjects": False,
         "subjectCodes": False,
     }
+    fast_stream: ClassVar[str | None] = "courses"
+    fast_fields: ClassVar[tuple[FastField, ...]] = (
+        ("title", "text!", None),
+        ("courseCode", "text_or_empty", None),
+        ("schoolYearSourcedId", "ref", None),
+        ("orgSourcedId", "ref", None),
+        ("grades", "grades", None),
+        ("subjects", "strings", None),
+        ("subjectCodes", "strings", None),
+    )
 
     def convert(self) -> None:
         head = self.head()
@@ -175,6 +186,28 @@ class ClassesReader(FileReader):
         "subjectCodes": False,
         "periods": False,
     }
+    fast_stream: ClassVar[str | None] = "classes"
+    fast_fields: ClassVar[tuple[FastField, ...]] = (
+        ("title", "text!", None),
+        ("classCode", "text", None),
+        ("classType", "vocab", CLASS_TYPE),
+        ("location", "text", None),
+        ("courseSourcedId", "ref!", None),
+        ("schoolSourcedId", "ref!", None),
+        ("grades", "grades", None),
+        ("subjects", "strings", None),
+        ("subjectCodes", "strings", None),
+        ("periods", "strings", None),
+    )
+
+    def fast_extra(self, cells: list[str], key: str) -> object:
+        i = self.index["termSourcedIds"]
+        terms = fast_keys(cells[i])
+        return terms if terms else False
+
+    def fast_children(self, line: int, key: str, extra: Any) -> None:
+        for ordinal, term in enumerate(extra):
+            self.emit("class_terms", (line, key, term, ordinal))
 
     def convert(self) -> None:
         head = self.head()
@@ -261,6 +294,41 @@ class Users12Reader(_UsersReader):
             "pronouns": False,
         }
     )
+    fast_stream: ClassVar[str | None] = "users"
+    fast_fields: ClassVar[tuple[FastField, ...]] = (
+        ("enabledUser", "bool!", None),
+        ("username", "text", None),
+        ("userIds", "user_ids", None),
+        ("givenName", "text!", None),
+        ("familyName", "text!", None),
+        ("middleName", "text", None),
+        ("preferredGivenName", "text", None),
+        ("preferredMiddleName", "text", None),
+        ("preferredFamilyName", "text", None),
+        ("pronouns", "text", None),
+        ("identifier", "text", None),
+        ("userMasterIdentifier", "text", None),
+        ("email", "text", None),
+        ("sms", "text", None),
+        ("phone", "text", None),
+        ("grades", "grades", None),
+        ("primaryOrgSourcedId", "ref", None),
+    )
+
+    def fast_extra(self, cells: list[str], key: str) -> object:
+        if not self._warned_password:
+            i = self.index.get("password")
+            if i is not None and cells[i].strip():
+                return False  # the careful path warns once
+        i = self.index.get("agentSourcedIds")
+        if i is None:
+            return []
+        agents = fast_keys(cells[i], key)
+        return False if agents is None else agents
+
+    def fast_children(self, line: int, key: str, extra: Any) -> None:
+        for ordinal, agent in enumerate(extra):
+            self.emit("user_agents", (line, key, agent, ordinal))
 
     def convert(self) -> None:
         head = self.head()
@@ -300,6 +368,7 @@ class Users11Reader(Users12Reader):
     columns: ClassVar[dict[str, bool]] = (
         _BASE | _USER_COMMON | {"orgSourcedIds": True, "role": True}
     )
+    fast_stream: ClassVar[str | None] = None  # the role list is part of the record
 
     def convert(self) -> None:
         head = self.head()
@@ -351,6 +420,16 @@ class RolesReader(FileReader):
         "orgSourcedId": True,
         "userProfileSourcedId": False,
     }
+    fast_stream: ClassVar[str | None] = "roles"
+    fast_fields: ClassVar[tuple[FastField, ...]] = (
+        ("userSourcedId", "ref!", None),
+        ("roleType", "vocab!", ROLE_TYPE),
+        ("role", "vocab!", ROLE),
+        ("orgSourcedId", "ref!", None),
+        ("userProfileSourcedId", "ref", None),
+        ("beginDate", "date", None),
+        ("endDate", "date", None),
+    )
 
     def convert(self) -> None:
         head = self.head()
@@ -432,6 +511,22 @@ class DemographicsReader(FileReader):
         "publicSchoolResidenceStatus": False,
     }
     aliases: ClassVar[dict[str, str]] = {"userSourcedId": "sourcedId", "birthdate": "birthDate"}
+    fast_stream: ClassVar[str | None] = "demographics"
+    fast_fields: ClassVar[tuple[FastField, ...]] = (
+        ("birthDate", "date", None),
+        ("sex", "vocab", SEX),
+        ("americanIndianOrAlaskaNative", "bool", None),
+        ("asian", "bool", None),
+        ("blackOrAfricanAmerican", "bool", None),
+        ("nativeHawaiianOrOtherPacificIslander", "bool", None),
+        ("white", "bool", None),
+        ("demographicRaceTwoOrMoreRaces", "bool", None),
+        ("hispanicOrLatinoEthnicity", "bool", None),
+        ("countryOfBirthCode", "text", None),
+        ("stateOfBirthAbbreviation", "text", None),
+        ("cityOfBirth", "text", None),
+        ("publicSchoolResidenceStatus", "text", None),
+    )
 
     def convert(self) -> None:
         head = self.head()
@@ -469,6 +564,16 @@ class EnrollmentsReader(FileReader):
         "beginDate": False,
         "endDate": False,
     }
+    fast_stream: ClassVar[str | None] = "enrollments"
+    fast_fields: ClassVar[tuple[FastField, ...]] = (
+        ("classSourcedId", "ref!", None),
+        ("schoolSourcedId", "ref!", None),
+        ("userSourcedId", "ref!", None),
+        ("role", "vocab!", ENROLLMENT_ROLE),
+        ("primary", "bool", None),
+        ("beginDate", "date", None),
+        ("endDate", "date", None),
+    )
 
     def convert(self) -> None:
         head = self.head()

@@ -3,6 +3,7 @@ reference order, yielding bounded batches of stream records."""
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterator
 from typing import Any, Final
 
@@ -109,19 +110,14 @@ class PackageReader:
             yield from self._file_batches(file)
 
     def _file_batches(self, file: str) -> Iterator[Batch]:
-        pending: dict[str, list[tuple[Any, ...]]] = {}
-        count = 0
+        pending: dict[str, list[tuple[Any, ...]]] = defaultdict(list)
 
         def emit(stream: str, record: tuple[Any, ...]) -> None:
-            nonlocal count
-            bucket = pending.get(stream)
-            if bucket is None:
-                bucket = pending[stream] = []
-            bucket.append(record)
-            count += 1
+            pending[stream].append(record)
 
         reader = self._reader(file, emit)
         name = f"{file}.csv"
+        check = max(1, min(1024, self.batch_size // 4))
         try:
             with self.package.open_text(name) as text:
                 records = iter_records(text)
@@ -130,11 +126,15 @@ class PackageReader:
                     self.report.error(name, 1, None, "the file is empty (no header row)")
                     return
                 reader.start(first[1])
+                row = reader.row
+                n = 0
                 for line, cells in records:
-                    reader.row(line, cells)
-                    if count >= self.batch_size:
-                        yield from _drain(pending)
-                        count = 0
+                    row(line, cells)
+                    n += 1
+                    if n >= check:
+                        n = 0
+                        if sum(len(b) for b in pending.values()) >= self.batch_size:
+                            yield from _drain(pending)
         except CsvSyntaxError as exc:
             self.report.error(name, exc.line, None, exc.reason)
         self.rows_read[file] = reader.rows

@@ -14,6 +14,7 @@ from typing import Any, ClassVar, Final
 import orjson
 
 from interop_hub.canonical.vocab import STATUSES
+from interop_hub.connectors.oneroster_csv.fast import FastField, FastRow, compile_row
 from interop_hub.connectors.oneroster_csv.manifest import Mode
 from interop_hub.connectors.oneroster_csv.problems import ImportReport
 from interop_hub.connectors.oneroster_csv.values import (
@@ -25,11 +26,18 @@ from interop_hub.connectors.oneroster_csv.values import (
     split_list,
 )
 
-__all__ = ["Emit", "FileReader"]
+__all__ = ["Emit", "FileReader", "row_digest"]
 
 Emit = Callable[[str, tuple[Any, ...]], None]
 STATUS_VOCAB: Final = CanonicalVocab(STATUSES, extensible=False)
 _MAX_ID = 255
+
+
+def row_digest(content: tuple[Any, ...], ext: str | None, extra: object) -> str:
+    """``row_hash``: a digest of a record's parsed content (not of its raw cells, so a
+    restatement that differs only in spacing, letter case of vocabularies or column order
+    is not a change). ``extra`` is content kept in child rows (terms, agents, 1.1 roles)."""
+    return hashlib.blake2b(orjson.dumps((content, ext, extra)), digest_size=16).hexdigest()
 
 
 class FileReader:
@@ -43,6 +51,9 @@ class FileReader:
     file: ClassVar[str]
     columns: ClassVar[dict[str, bool]]
     aliases: ClassVar[dict[str, str]] = {}
+    # The fast path (see ``fast``): the stream and the kinds of its content cells, in order.
+    fast_stream: ClassVar[str | None] = None
+    fast_fields: ClassVar[tuple[FastField, ...]] = ()
 
     def __init__(self, report: ImportReport, mode: Mode, emit: Emit) -> None:
         self.report = report
@@ -57,6 +68,8 @@ class FileReader:
         self.cells: list[str] = []
         self.ok = True
         self.rows = 0
+        self._fast: Callable[[list[str]], FastRow | None] | None = None
+        self._nulls: tuple[None, ...] = (None,) * len(self.fast_fields)
 
     # -- header ---------------------------------------------------------------------------
     def start(self, header: list[str]) -> bool:
@@ -82,12 +95,19 @@ class FileReader:
             if required and name not in self.index:
                 self.missing.add(name)
                 self.report.error(self.name, 1, name, "required column is missing from the header")
+        if self.fast_stream is not None and not self.missing:
+            self._fast = compile_row(self.index, self.fast_fields, delta=self.mode == "delta")
         return True
 
     # -- rows -----------------------------------------------------------------------------
     def row(self, line: int, cells: list[str]) -> None:
         self.rows += 1
         self.line = line
+        fast = self._fast
+        if fast is not None and len(cells) == self.width:
+            parsed = fast(cells)
+            if parsed is not None and self.accept(line, cells, parsed):
+                return
         if len(cells) > self.width:
             self.report.error(
                 self.name,
@@ -111,6 +131,34 @@ class FileReader:
 
     def convert(self) -> None:
         raise NotImplementedError
+
+    def accept(self, line: int, cells: list[str], parsed: FastRow) -> bool:
+        """Emit a record the fast path parsed; False (having emitted nothing) sends it to
+        the careful path. Readers with child rows override ``fast_extra``."""
+        key, status, _tomb, content = parsed
+        stream = self.fast_stream
+        assert stream is not None
+        if content is None:
+            self.emit(stream, (line, key, "tobedeleted", True, None, None, *self._nulls))
+            return True
+        extra = self.fast_extra(cells, key)
+        if extra is False:
+            return False
+        ext: str | None = None
+        if self.meta:
+            self.cells = cells
+            ext = self.extension()
+        digest = row_digest(content, ext, extra)
+        self.emit(stream, (line, key, status, False, digest, ext, *content))
+        self.fast_children(line, key, extra)
+        return True
+
+    def fast_extra(self, cells: list[str], key: str) -> object:
+        """The ``extra`` hashed with the record (see ``entity``), or False to fall back."""
+        return None
+
+    def fast_children(self, line: int, key: str, extra: Any) -> None:
+        """Emit the child rows of a fast record (``extra`` is what ``fast_extra`` gave)."""
 
     # -- cell access ----------------------------------------------------------------------
     def error(self, column: str | None, reason: str, value: str | None = None) -> None:
@@ -272,7 +320,7 @@ class FileReader:
             self.emit(stream, (self.line, key, status, False, None, None) + (None,) * width)
             return
         ext = self.extension()
-        digest = hashlib.blake2b(repr((content, ext, extra)).encode(), digest_size=16).hexdigest()
+        digest = row_digest(content, ext, extra)
         assert len(content) == width
         self.emit(stream, (self.line, key, status, False, digest, ext, *content))
 
