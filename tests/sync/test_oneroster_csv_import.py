@@ -381,3 +381,19 @@ def test_sync_runs_record_applied_imports(db_engine: Engine) -> None:
     assert run.finished_at is not None
     assert run.report
     assert run.report[0]["severity"] == "warning"
+
+
+def test_a_changing_import_refreshes_planner_statistics(db_engine: Engine) -> None:
+    """Delta pulls rely on the planner choosing the dateLastModified index straight away."""
+    import_package(db_engine, shared_data(*CSV, "moodle_v1p1_full"))
+    with db_engine.connect() as conn:
+        if db_engine.dialect.name == "postgresql":
+            analysed = conn.execute(
+                text("SELECT last_analyze FROM pg_stat_user_tables WHERE relname = 'users'")
+            ).scalar_one()
+            assert analysed is not None
+        else:
+            analysed = conn.execute(
+                text("SELECT count(*) FROM sqlite_stat1 WHERE tbl = 'users'")
+            ).scalar_one()
+            assert analysed > 0

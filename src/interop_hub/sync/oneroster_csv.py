@@ -238,6 +238,10 @@ def _run(
             mark = time.perf_counter()
             conn.commit()
             timings["commit"] = time.perf_counter() - mark
+            if version is not None:
+                mark = time.perf_counter()
+                _refresh_statistics(sql)
+                timings["analyze"] = time.perf_counter() - mark
             result.extra["timings"] = {k: round(v, 2) for k, v in timings.items()}
             return result
         except BaseException:
@@ -248,6 +252,36 @@ def _run(
                 staging.drop()
                 conn.exec_driver_sql("PRAGMA temp_store=MEMORY")
                 conn.commit()
+
+
+_CANONICAL_TABLES = (
+    "orgs",
+    "academic_sessions",
+    "courses",
+    "classes",
+    "class_terms",
+    "users",
+    "user_roles",
+    "user_agents",
+    "user_profiles",
+    "enrollments",
+    "demographics",
+    "crosswalk",
+)
+
+
+def _refresh_statistics(sql: SqlRunner) -> None:
+    """Give the planner fresh statistics after a change, so that delta pulls
+    (``dateLastModified>``) and paging pick the right indexes straight away rather than after
+    autovacuum (which may be off). PostgreSQL ``ANALYZE`` samples a bounded number of rows;
+    SQLite's ``PRAGMA optimize`` analyses only tables whose statistics are stale."""
+    if sql.pg:
+        for table in _CANONICAL_TABLES:
+            sql.run(f"ANALYZE {table}")
+    else:
+        sql.run("PRAGMA analysis_limit=1000")
+        sql.run("PRAGMA optimize")
+    sql.conn.commit()
 
 
 def _resolve(
