@@ -7,16 +7,16 @@ import inspect
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Table, select
+from sqlalchemy import Table, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from interop_hub.core.errors import NotFound
-from interop_hub.models import Disclosure, User
+from interop_hub.models import Disclosure, Enrollment, Org, User, UserRole
 from interop_hub.oneroster import repository, service
 from interop_hub.oneroster.entities import ENTITIES
 from interop_hub.oneroster.query import CollectionQuery
 from interop_hub.oneroster.render import RenderContext
-from interop_hub.sharing.gateway import Disclose, Read, ReadGateway, RequestInfo
+from interop_hub.sharing.gateway import Disclose, Embed, Read, ReadGateway, RequestInfo
 from interop_hub.sharing.policy import SharingPolicy, UnanchoredTable, policy_for_client
 from tests.oneroster.factory import Roster
 
@@ -72,6 +72,46 @@ def test_primary_records_cannot_be_read_as_related(session_factory: sessionmaker
     users: Table = User.__table__  # type: ignore[assignment]
     with session_factory() as session, pytest.raises(PermissionError):
         gateway(session).fetch_related(Read(users, [users.c.sourced_id]))
+
+
+def test_embedded_columns_only_read_related_tables(
+    session_factory: sessionmaker[Session],
+) -> None:
+    """A primary read may embed sub-rows (a correlated subquery over a related table), but
+    a column reading another primary table, or its own table beyond the correlated row,
+    is refused before any SQL runs."""
+    users: Table = User.__table__  # type: ignore[assignment]
+    orgs: Table = Org.__table__  # type: ignore[assignment]
+    enrollments: Table = Enrollment.__table__  # type: ignore[assignment]
+    roles: Table = UserRole.__table__  # type: ignore[assignment]
+    disclose = Disclose("user", ["sourcedId"], 0)
+    sub_rows = (
+        select(func.count())
+        .where(roles.c.user_id == users.c.sourced_id, roles.c.org_id == orgs.c.sourced_id)
+        .scalar_subquery()
+    )
+    other = users.alias("other")
+    for column in (
+        select(func.count()).where(enrollments.c.user_id == users.c.sourced_id).scalar_subquery(),
+        select(func.max(other.c.given_name)).scalar_subquery(),
+    ):
+        with session_factory() as session, pytest.raises(PermissionError):
+            gateway(session).fetch(Read(users, [users.c.sourced_id, column]), disclose=disclose)
+    primary_rows = Embed(
+        enrollments,
+        [enrollments.c.class_id],
+        [enrollments.c.user_id == users.c.sourced_id],
+        [enrollments.c.class_id],
+    )
+    with session_factory() as session, pytest.raises(PermissionError):
+        gateway(session).fetch(Read(users, [users.c.sourced_id, primary_rows]), disclose=disclose)
+    with session_factory() as session, pytest.raises(TypeError, match="Embed"):
+        gateway(session).fetch_related(Read(roles, [roles.c.id, primary_rows]))
+    allowed = select(func.count()).where(roles.c.user_id == users.c.sourced_id).scalar_subquery()
+    with session_factory() as session:
+        gateway(session).fetch(Read(users, [users.c.sourced_id, allowed]), disclose=disclose)
+        # orgs is a related table (org children), so this one is allowed too
+        gateway(session).fetch(Read(users, [users.c.sourced_id, sub_rows]), disclose=disclose)
 
 
 def test_tables_without_an_anchor_are_never_served(

@@ -2,8 +2,9 @@
 ``ReadGateway`` (never a session): the gateway adds the sharing policy to each statement and
 records disclosures, so these functions cannot bypass either.
 
-Rows are plain Core tuples (no ORM objects); child rows for a whole page are loaded with one
-``IN`` query per kind.
+Rows are plain Core tuples (no ORM objects). A 1.2 user's roles, agents and profiles are
+aggregated in SQL into columns of the page query itself (``EMBEDDED``); other child rows
+for a whole page are loaded with one ``IN`` query per kind.
 """
 
 from __future__ import annotations
@@ -12,19 +13,37 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Final, cast
 
 import orjson
-from sqlalchemy import ColumnElement, String, Table, any_, bindparam, func, select, type_coerce
+from sqlalchemy import (
+    ColumnElement,
+    String,
+    Table,
+    any_,
+    bindparam,
+    func,
+    literal_column,
+    select,
+    type_coerce,
+)
 from sqlalchemy import cast as sql_cast
 from sqlalchemy import column as column_
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.dialects.postgresql import JSON as PG_JSON
 from sqlalchemy.sql.elements import UnaryExpression
 
-from interop_hub.models import AcademicSession, ClassTerm, Org, UserAgent, UserProfile, UserRole
+from interop_hub.models import (
+    AcademicSession,
+    ClassTerm,
+    Org,
+    User,
+    UserAgent,
+    UserProfile,
+    UserRole,
+)
 from interop_hub.oneroster.entities import EntitySql
 from interop_hub.oneroster.render import Plan
-from interop_hub.sharing.gateway import Disclose, Read, ReadGateway
+from interop_hub.sharing.gateway import Disclose, Embed, Read, ReadGateway
 
-__all__ = ["RELATED_LOADERS", "count", "exists", "fetch_page", "load_related"]
+__all__ = ["EMBEDDED", "RELATED_LOADERS", "count", "exists", "fetch_page", "load_related"]
 
 
 def _require_gateway(gateway: object) -> None:
@@ -50,9 +69,14 @@ def fetch_page(
 ) -> list[tuple[Any, ...]]:
     """The records of one page (or one record), columns in ``plan.columns`` order."""
     _require_gateway(gateway)
-    columns = [entity.columns[key] for key in plan.columns]
+    columns = [_column(entity, key) for key in plan.columns]
     read = Read(entity.table, columns, where, order_by, limit, offset)
     return gateway.fetch(read, disclose=_disclose(entity, plan))
+
+
+def _column(entity: EntitySql, key: str) -> ColumnElement[Any] | Embed:
+    column = entity.columns.get(key)
+    return EMBEDDED[key] if column is None else column
 
 
 def count(gateway: ReadGateway, entity: EntitySql, where: Sequence[ColumnElement[bool]]) -> int:
@@ -128,21 +152,6 @@ def _load_agents(gateway: ReadGateway, ids: list[str]) -> dict[str, list[Any]]:
     return _grouped(gateway.fetch_related(read), single=True)
 
 
-def _load_profiles(gateway: ReadGateway, ids: list[str]) -> dict[str, list[Any]]:
-    p = _profiles
-    cols = [
-        p.c.user_id,
-        p.c.sourced_id,
-        p.c.profile_type,
-        p.c.vendor_id,
-        p.c.application_id,
-        _raw(p.c.credentials),
-    ]
-    where = [_in_ids(gateway, p.c.user_id, ids), p.c.status == "active"]
-    read = Read(p, cols, where, [p.c.user_id, p.c.sourced_id])
-    return _grouped(gateway.fetch_related(read), single=False)
-
-
 def _load_class_terms(gateway: ReadGateway, ids: list[str]) -> dict[str, list[Any]]:
     ct = _class_terms
     order = [ct.c.class_id, ct.c.ordinal, ct.c.term_id]
@@ -175,7 +184,6 @@ def _load_session_children(gateway: ReadGateway, ids: list[str]) -> dict[str, li
 RELATED_LOADERS: Final = {
     "roles": _load_roles,
     "agents": _load_agents,
-    "profiles": _load_profiles,
     "class_terms": _load_class_terms,
     "org_children": _load_org_children,
     "session_children": _load_session_children,
@@ -190,3 +198,52 @@ def load_related(
     if not parent_ids:
         return {name: {} for name in names}
     return {name: RELATED_LOADERS[name](gateway, parent_ids) for name in names}
+
+
+# ---- sub-rows embedded in the page query -------------------------------------------------
+#
+# A 1.2 user's roles, agents and profiles come as JSON-array text columns of the page query
+# (``Embed``: the gateway aggregates them in SQL, with the related table's policy clause)
+# instead of three ``IN`` queries grouped in Python. Items are the related-row layouts
+# above without the user id, in the same order. On SQLite, JSON columns (credentials)
+# arrive as JSON strings, on PostgreSQL as JSON values; ``load_json`` takes both.
+
+_users = cast(Table, User.__table__)
+
+
+def _embeds() -> dict[str, Embed]:
+    u, r, a, p = _users, _roles, _agents, _profiles
+    role_items = [
+        r.c.role_type,
+        r.c.role,
+        r.c.org_id,
+        r.c.user_profile,
+        _raw(r.c.begin_date),
+        _raw(r.c.end_date),
+    ]
+    profile_items = [
+        p.c.sourced_id,
+        p.c.profile_type,
+        p.c.vendor_id,
+        p.c.application_id,
+        p.c.credentials,
+    ]
+    # ``status || ''`` keeps SQLite on the user_id index rather than the status one
+    active = p.c.status.concat(literal_column("''")) == "active"
+    return {
+        "roles_list": Embed(r, role_items, [r.c.user_id == u.c.sourced_id], [r.c.id]),
+        "agents_list": Embed(
+            a, [a.c.agent_id], [a.c.user_id == u.c.sourced_id], [a.c.ordinal, a.c.agent_id]
+        ),
+        "profiles_list": Embed(
+            p,
+            profile_items,
+            [p.c.user_id == u.c.sourced_id, active],
+            [p.c.sourced_id],
+            sparse=True,
+        ),
+    }
+
+
+# Plan column keys (of the users entity) read as embedded sub-rows.
+EMBEDDED: Final = _embeds()

@@ -346,75 +346,103 @@ def _user_ids() -> OutputField:
     return _col("userIds", "user_ids", user_ids)
 
 
-# Related row layouts (see repository.load_related): roles are
-# (role_type, role, org_id, user_profile, begin_date, end_date); profiles are
-# (sourced_id, profile_type, vendor_id, application_id, credentials).
+# Sub-row layouts: roles are (role_type, role, org_id, user_profile, begin_date, end_date);
+# profiles are (sourced_id, profile_type, vendor_id, application_id, credentials). 1.2 users
+# get them as JSON arrays of those rows embedded in the page query (``roles_list``,
+# ``agents_list``, ``profiles_list``; see ``repository.EMBEDDED``): text, ``'[]'`` or NULL
+# when there are none. 1.1 users read roles and agents with the related loaders.
+
+
+def _role_item(role: Sequence[Any], org: dict[str, str]) -> dict[str, Any]:
+    role_type, role_name, _org_id, profile, begin, end = role
+    out: dict[str, Any] = {"roleType": role_type, "role": role_name, "org": org}
+    if profile:
+        out["userProfile"] = profile
+    if begin is not None:
+        out["beginDate"] = fmt_date(begin)
+    if end is not None:
+        out["endDate"] = fmt_date(end)
+    return out
 
 
 def _roles() -> OutputField:
+    """``roles`` (required, ``[]`` when none). Users of one school and role share the same
+    roles text, so each distinct text is rendered and encoded once per page."""
+
     def make(idx: Mapping[str, int], ctx: RenderContext) -> RowFn:
-        i = idx["sourced_id"]
-        data = ctx.related["roles"]
+        i = idx["roles_list"]
         org_refs, make_org = ctx.refs("org")
-        items: dict[tuple[Any, ...], dict[str, Any]] = {}  # many users share one role row
+        encoded: dict[str | None, orjson.Fragment] = {}
+        get = encoded.get
 
-        def item(role: tuple[Any, ...]) -> dict[str, Any]:
-            role_type, role_name, org_id, profile, begin, end = role
-            out: dict[str, Any] = {
-                "roleType": role_type,
-                "role": role_name,
-                "org": org_refs.get(org_id) or make_org(org_id),
-            }
-            if profile:
-                out["userProfile"] = profile
-            if begin is not None:
-                out["beginDate"] = fmt_date(begin)
-            if end is not None:
-                out["endDate"] = fmt_date(end)
-            items[role] = out
-            return out
+        def encode(text: str | None) -> orjson.Fragment:
+            items = [
+                _role_item(role, org_refs.get(role[2]) or make_org(role[2]))
+                for role in load_json(text) or ()
+            ]
+            fragment = encoded[text] = orjson.Fragment(orjson.dumps(items))
+            return fragment
 
-        get = items.get
-
-        def build(row: Sequence[Any]) -> list[dict[str, Any]]:
-            return [get(role) or item(role) for role in data.get(row[i], ())]
+        def build(row: Sequence[Any]) -> orjson.Fragment:
+            text = row[i]
+            found = get(text)
+            return encode(text) if found is None else found
 
         return build
 
-    return OutputField("roles", ("sourced_id",), make=make, related=("roles",))
+    return OutputField("roles", ("roles_list",), make=make)
+
+
+def _agents() -> OutputField:
+    def make(idx: Mapping[str, int], ctx: RenderContext) -> RowFn:
+        i = idx["agents_list"]
+        cache, make_ref = ctx.refs("user")
+        get = cache.get
+        loads = orjson.loads
+
+        def build(row: Sequence[Any]) -> list[dict[str, str]] | None:
+            text = row[i]
+            if text is None or text == "[]":
+                return None
+            return [get(x) or make_ref(x) for x in loads(text)]
+
+        return build
+
+    return OutputField("agents", ("agents_list",), make=make)
+
+
+def _profile_item(profile: Sequence[Any]) -> dict[str, Any]:
+    profile_id, profile_type, vendor_id, application_id, credentials = profile
+    item: dict[str, Any] = {
+        "profileId": profile_id,
+        "profileType": profile_type,
+        "vendorId": vendor_id,
+    }
+    if application_id:
+        item["applicationId"] = application_id
+    creds = [
+        {"type": str(c["type"]), "username": str(c["username"])}
+        for c in load_json(credentials) or ()
+        if isinstance(c, dict) and c.get("type") and c.get("username")
+    ]
+    if creds:
+        item["credentials"] = creds
+    return item
 
 
 def _profiles() -> OutputField:
     def make(idx: Mapping[str, int], ctx: RenderContext) -> RowFn:
-        i = idx["sourced_id"]
-        data = ctx.related["profiles"]
+        i = idx["profiles_list"]
 
         def build(row: Sequence[Any]) -> list[dict[str, Any]] | None:
-            rows = data.get(row[i])
-            if not rows:
+            text = row[i]
+            if text is None or text == "[]":
                 return None
-            out = []
-            for profile_id, profile_type, vendor_id, application_id, credentials in rows:
-                item: dict[str, Any] = {
-                    "profileId": profile_id,
-                    "profileType": profile_type,
-                    "vendorId": vendor_id,
-                }
-                if application_id:
-                    item["applicationId"] = application_id
-                creds = [
-                    {"type": str(c["type"]), "username": str(c["username"])}
-                    for c in load_json(credentials) or ()
-                    if isinstance(c, dict) and c.get("type") and c.get("username")
-                ]
-                if creds:
-                    item["credentials"] = creds
-                out.append(item)
-            return out
+            return [_profile_item(profile) for profile in orjson.loads(text)] or None
 
         return build
 
-    return OutputField("userProfiles", ("sourced_id",), make=make, related=("profiles",))
+    return OutputField("userProfiles", ("profiles_list",), make=make)
 
 
 def _v1p1_role() -> OutputField:
@@ -472,7 +500,7 @@ def _user_v1p2() -> Shape:
             text("email", "email"),
             text("sms", "sms"),
             text("phone", "phone"),
-            related_refs("agents", "agents", "user"),
+            _agents(),
             strings("grades", "grades"),
         ),
     )

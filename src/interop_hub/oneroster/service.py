@@ -143,4 +143,6 @@ def get_record(
     if not rows:
         raise NotFound(f"No {view.label} with sourcedId {sourced_id!r}.")
     _load_related(gateway, plan, rows, ctx)
-    return view.singular, plan.render(rows, ctx)[0]
+    # through JSON, so the record holds plain values (no embedded pre-encoded fragments)
+    record: dict[str, Any] = orjson.loads(plan.render_json(rows, ctx))[0]
+    return view.singular, record
