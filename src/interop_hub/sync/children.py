@@ -80,6 +80,9 @@ def _replace(
     )
     if not sql.scalar("SELECT COUNT(*) FROM tmp_changed"):
         return 0
+    if sql.pg:  # temporary tables get no statistics unless asked; the joins below need them
+        for scratch in ("tmp_desired", "tmp_changed"):
+            sql.run(f"ANALYZE {scratch}")
     sql.run(f"DELETE FROM {child_table} WHERE {q(parent_col)} IN (SELECT id FROM tmp_changed)")
     sql.run(
         f"INSERT INTO {child_table} ({col_list}) SELECT {col_list} FROM tmp_desired "

@@ -55,6 +55,7 @@ from interop_hub.sync.apply import Stamp, apply_entity, count_unchanged, touch_c
 from interop_hub.sync.change_version import commit_version, lock_next
 from interop_hub.sync.children import sync_agents, sync_class_terms, sync_roles
 from interop_hub.sync.identity import insert_allocations, lookup_known
+from interop_hub.sync.indexes import deferred_indexes
 from interop_hub.sync.references import (
     check_duplicates,
     resolve_in_package,
@@ -81,6 +82,12 @@ APPLY_ORDER: Final = (
     "demographics",
     "enrollments",
 )
+
+# Child tables written with their parent stream: (table, staging stream that feeds it).
+_CHILD_LOADS: Final[dict[str, tuple[tuple[str, str], ...]]] = {
+    "classes": (("class_terms", "class_terms"),),
+    "users": (("user_agents", "user_agents"), ("user_roles", "roles"), ("user_roles", "user_orgs")),
+}
 
 
 class PackageRejected(ImportRejected):
@@ -295,8 +302,13 @@ def _resolve(
     for stream in STREAMS.values():
         if (stream.entity or stream.name == "roles") and check_duplicates(sql, report, stream.name):
             staging.duplicated.add(stream.name)
-    for stream in STREAMS.values():
-        if stream.entity and stream.table and not stream.keyed_by_reference:
+    allocated = [s for s in STREAMS.values() if s.entity and s.table and not s.keyed_by_reference]
+    # SQLite's allocation probes the crosswalk's (entity_type, hub_id) index: keep it there.
+    incoming = {"crosswalk": sum(staging.counts[s.name] for s in allocated)} if sql.pg else {}
+    with deferred_indexes(sql, incoming):
+        for stream in allocated:
+            assert stream.entity is not None
+            assert stream.table is not None
             insert_allocations(
                 sql,
                 staging_table(stream.name),
@@ -364,15 +376,20 @@ def _apply(
         mode = modes.get(stream.file, "absent")
         if mode == "absent":
             continue
-        st = apply_entity(sql, stream, stamp, bulk=mode == "bulk")
-        if name == "classes":
-            st.updated += sync_class_terms(sql, stamp)
-        if name == "users":
-            st.updated += sync_agents(sql, stamp)
-            roles_changed = sync_roles(
-                sql, stamp, layout=reader.users_layout, roles_mode=roles_mode
-            )
-            st.updated += roles_changed
+        assert stream.table is not None
+        loads = {stream.table: staged[name]}
+        for table, child in _CHILD_LOADS.get(name, ()):
+            loads[table] = loads.get(table, 0) + staged[child]
+        with deferred_indexes(sql, loads):
+            st = apply_entity(sql, stream, stamp, bulk=mode == "bulk")
+            if name == "classes":
+                st.updated += sync_class_terms(sql, stamp)
+            if name == "users":
+                st.updated += sync_agents(sql, stamp)
+                roles_changed = sync_roles(
+                    sql, stamp, layout=reader.users_layout, roles_mode=roles_mode
+                )
+                st.updated += roles_changed
         st.unchanged = count_unchanged(sql, stream, stamp)
         if st.updated or st.tombstoned or (st.added and st.added < staged[name]):
             # Entries of records added with every staged key new were just written.

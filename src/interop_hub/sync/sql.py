@@ -65,6 +65,13 @@ class SqlRunner:
         ]
         return clause.bindparams(*typed) if typed else clause
 
+    def ensure_transaction(self) -> None:
+        """Open a transaction if none is: the sqlite3 driver begins one implicitly only
+        before DML, so DDL issued first (``DROP INDEX``) would otherwise commit at once."""
+        raw = self.conn.connection.driver_connection
+        if not self.pg and raw is not None and not raw.in_transaction:
+            self.conn.exec_driver_sql("BEGIN")
+
     def run(self, sql: str, **params: Any) -> int:
         """Execute; return the affected row count."""
         result: CursorResult[Any] = self.conn.execute(self._clause(sql, params), params)
