@@ -18,3 +18,12 @@ def register_routers(app: FastAPI) -> None:
 
     app.include_router(oneroster_v1p2.router)
     app.include_router(oneroster_v1p1.router)
+    from interop_hub.edfi import endpoints as edfi_resources
+    from interop_hub.edfi import endpoints_changes as edfi_changes
+    from interop_hub.edfi import endpoints_discovery as edfi_discovery
+    from interop_hub.edfi import endpoints_token as edfi_token
+
+    app.include_router(edfi_discovery.router)
+    app.include_router(edfi_token.router)
+    app.include_router(edfi_changes.router)  # before the resources' /{id} routes
+    app.include_router(edfi_resources.router)

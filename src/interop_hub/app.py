@@ -19,6 +19,8 @@ from interop_hub.config import Settings, get_settings
 from interop_hub.core.db import create_db_engine, make_sessionmaker
 from interop_hub.core.errors import HubError
 from interop_hub.core.responses import OrjsonResponse
+from interop_hub.edfi.errors import ParameterValidationFailed
+from interop_hub.edfi.problems import problem_details
 from interop_hub.oneroster.status import status_payload
 
 __all__ = ["create_app"]
@@ -26,6 +28,7 @@ __all__ = ["create_app"]
 log = logging.getLogger("interop_hub")
 
 _ONEROSTER_PREFIX = "/ims/oneroster"
+_EDFI_PREFIX = "/edfi"
 _HTTP_CODE_MINOR = {
     400: "invaliddata",
     401: "unauthorisedrequest",
@@ -37,9 +40,16 @@ _HTTP_CODE_MINOR = {
 }
 
 
-def _render(request: Request, status: int, message: str, code_minor: str) -> OrjsonResponse:
-    if request.url.path.startswith(_ONEROSTER_PREFIX):
+def _render(
+    request: Request, status: int, message: str, code_minor: str, exc: Exception | None = None
+) -> OrjsonResponse:
+    path = request.url.path
+    if path.startswith(_ONEROSTER_PREFIX):
         body = status_payload(message, code_minor)
+    elif path == _EDFI_PREFIX or path.startswith(_EDFI_PREFIX + "/"):
+        body = problem_details(status, message, exc)
+        status = body["status"]
+        return OrjsonResponse(body, status_code=status, media_type="application/problem+json")
     else:
         body = {"error": code_minor, "message": message}
     return OrjsonResponse(body, status_code=status)
@@ -48,7 +58,7 @@ def _render(request: Request, status: int, message: str, code_minor: str) -> Orj
 def _install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(HubError)
     async def hub_error(request: Request, exc: HubError) -> OrjsonResponse:
-        response = _render(request, exc.status_code, exc.message, exc.code_minor)
+        response = _render(request, exc.status_code, exc.message, exc.code_minor, exc)
         response.headers.update(exc.headers)
         return response
 
@@ -59,7 +69,8 @@ def _install_error_handlers(app: FastAPI) -> None:
             loc = ".".join(str(p) for p in err.get("loc", ()) if p not in ("query", "body"))
             parts.append(f"{loc}: {err.get('msg', 'invalid')}")
         status = 400 if request.url.path.startswith(_ONEROSTER_PREFIX) else 422
-        return _render(request, status, "Invalid request: " + "; ".join(parts), "invaliddata")
+        message = "Invalid request: " + "; ".join(parts)
+        return _render(request, status, message, "invaliddata", ParameterValidationFailed(message))
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> OrjsonResponse:
@@ -72,7 +83,7 @@ def _install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(Exception)
     async def unexpected(request: Request, exc: Exception) -> OrjsonResponse:
         log.exception("unhandled error on %s %s", request.method, request.url.path)
-        return _render(request, 500, "Internal server error.", "internal_server_error")
+        return _render(request, 500, "Internal server error.", "internal_server_error", exc)
 
 
 def create_app(settings: Settings | None = None, engine: Engine | None = None) -> FastAPI:

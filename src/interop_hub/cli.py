@@ -8,6 +8,7 @@ import click
 
 from interop_hub.clients.cli import clients
 from interop_hub.config import get_settings
+from interop_hub.edfi.cli import edfi
 
 __all__ = ["main"]
 
@@ -19,6 +20,7 @@ def main() -> None:
 
 
 main.add_command(clients)
+main.add_command(edfi)
 
 
 @main.group()

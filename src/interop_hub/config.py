@@ -44,6 +44,11 @@ class Settings(BaseSettings):
     )
     oneroster_default_limit: int = Field(default=100, ge=1)
     oneroster_max_limit: int = Field(default=10000, ge=10000)
+    edfi_max_body_bytes: int = Field(
+        default=1_048_576,
+        ge=1024,
+        description="Largest Ed-Fi request body accepted; larger bodies get 413.",
+    )
 
     def resolved_database_url(self) -> str:
         if self.database_url:

@@ -20,6 +20,8 @@ def test_short_names_expand_to_uris() -> None:
         "roster-core.readonly",
         "roster.readonly",
         "roster-demographics.readonly",
+        "edfi.read",
+        "edfi.write",
     }
 
 

@@ -14,7 +14,13 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from interop_hub.auth.scopes import ALL_SCOPES, ROSTER_CORE_READONLY, ROSTER_READONLY
+from interop_hub.auth.scopes import (
+    ALL_SCOPES,
+    EDFI_READ,
+    EDFI_WRITE,
+    ROSTER_CORE_READONLY,
+    ROSTER_READONLY,
+)
 from interop_hub.cli import main
 from interop_hub.config import get_settings
 from interop_hub.core.db import session_scope
@@ -98,7 +104,7 @@ def test_create_with_scopes_and_json(runner: CliRunner) -> None:
     )
     assert result.exit_code == 0, result.output
     payload = json.loads(result.stdout)
-    assert set(payload["scopes"]) == ALL_SCOPES
+    assert set(payload["scopes"]) == ALL_SCOPES - {EDFI_READ, EDFI_WRITE}
     assert payload["client_secret"].startswith("ihs_")
 
     listing = runner.invoke(main, ["clients", "list", "--json"])

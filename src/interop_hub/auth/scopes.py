@@ -9,6 +9,9 @@ from interop_hub.core.errors import InvalidRequest
 
 __all__ = [
     "ALL_SCOPES",
+    "EDFI_READ",
+    "EDFI_SCOPE_PREFIX",
+    "EDFI_WRITE",
     "ONEROSTER_V1P1_SCOPE_PREFIX",
     "ONEROSTER_V1P2_SCOPE_PREFIX",
     "ROSTER_CORE_READONLY",
@@ -40,7 +43,16 @@ V1P1_ROSTER_DEMOGRAPHICS_READONLY: Final = (
     ONEROSTER_V1P1_SCOPE_PREFIX + "roster-demographics.readonly"
 )
 
-ALL_SCOPES: Final = frozenset({ROSTER_CORE_READONLY, ROSTER_READONLY, ROSTER_DEMOGRAPHICS_READONLY})
+# Ed-Fi API (/edfi): the hub's own scope names (the ODS/API has claim sets, not OAuth
+# scopes). edfi.read reads every resource, descriptor and change query; edfi.write creates,
+# updates and deletes (and reads). Education-organization limits come in a later phase.
+EDFI_SCOPE_PREFIX: Final = "urn:interop-hub:scope:"
+EDFI_READ: Final = EDFI_SCOPE_PREFIX + "edfi.read"
+EDFI_WRITE: Final = EDFI_SCOPE_PREFIX + "edfi.write"
+
+ALL_SCOPES: Final = frozenset(
+    {ROSTER_CORE_READONLY, ROSTER_READONLY, ROSTER_DEMOGRAPHICS_READONLY, EDFI_READ, EDFI_WRITE}
+)
 
 
 def parse_scope(value: str | None) -> frozenset[str]:
@@ -54,6 +66,9 @@ SCOPE_DESCRIPTIONS: Final[dict[str, str]] = {
     ROSTER_READONLY: "Read every OneRoster rostering endpoint except demographics, "
     "including the nested '...For...' endpoints.",
     ROSTER_DEMOGRAPHICS_READONLY: "Read OneRoster demographics (sensitive personal data).",
+    EDFI_READ: "Read every Ed-Fi resource, descriptor and change query under /edfi.",
+    EDFI_WRITE: "Create, update and delete Ed-Fi resources and descriptors under /edfi "
+    "(includes reading them).",
 }
 
 
@@ -77,17 +92,20 @@ class UnknownScopeError(InvalidRequest):
         known = ", ".join(sorted(short_scope(s) for s in ALL_SCOPES))
         super().__init__(
             f"Unknown scope: {' '.join(self.unknown)}. Known scopes: {known} "
-            f"(short names, or full URIs under {ONEROSTER_V1P2_SCOPE_PREFIX})."
+            f"(short names, or full URIs under {ONEROSTER_V1P2_SCOPE_PREFIX} "
+            f"and {EDFI_SCOPE_PREFIX})."
         )
 
 
 def expand_scope(name: str) -> str:
     """A full scope URI for ``name``: a known URI as is, a short name such as
-    ``roster-core.readonly`` prefixed with the OneRoster 1.2 scope prefix.
+    ``roster-core.readonly`` (OneRoster 1.2 prefix) or ``edfi.write`` (Ed-Fi prefix) expanded.
     Raises ``UnknownScopeError`` for anything else."""
     name = name.strip()
-    candidate = name if "/" in name else ONEROSTER_V1P2_SCOPE_PREFIX + name
-    if candidate not in ALL_SCOPES:
+    if name in ALL_SCOPES:
+        return name
+    candidate = _SHORT_NAMES.get(name)
+    if candidate is None:
         raise UnknownScopeError([name])
     return candidate
 
@@ -111,5 +129,9 @@ def normalize_scopes(names: Iterable[str]) -> frozenset[str]:
 
 
 def short_scope(uri: str) -> str:
-    """``https://purl.imsglobal.org/spec/or/v1p2/scope/roster.readonly`` -> ``roster.readonly``."""
-    return uri.removeprefix(ONEROSTER_V1P2_SCOPE_PREFIX)
+    """``https://purl.imsglobal.org/spec/or/v1p2/scope/roster.readonly`` -> ``roster.readonly``,
+    ``urn:interop-hub:scope:edfi.read`` -> ``edfi.read``."""
+    return uri.removeprefix(ONEROSTER_V1P2_SCOPE_PREFIX).removeprefix(EDFI_SCOPE_PREFIX)
+
+
+_SHORT_NAMES: Final = {short_scope(uri): uri for uri in ALL_SCOPES}

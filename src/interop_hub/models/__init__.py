@@ -7,6 +7,7 @@ from interop_hub.models.courses import Course
 from interop_hub.models.crosswalk import Crosswalk
 from interop_hub.models.demographics import Demographics
 from interop_hub.models.disclosures import Disclosure
+from interop_hub.models.edfi import EdfiDocument, EdfiReference, EdfiTombstone
 from interop_hub.models.enrollments import Enrollment
 from interop_hub.models.hub_state import HubState
 from interop_hub.models.orgs import Org
@@ -23,6 +24,9 @@ __all__ = [
     "Crosswalk",
     "Demographics",
     "Disclosure",
+    "EdfiDocument",
+    "EdfiReference",
+    "EdfiTombstone",
     "Enrollment",
     "HubState",
     "Org",
