@@ -3,6 +3,8 @@ against an in-process baseline of the same SQL plus orjson encoding: the stateme
 issues for each page are captured once, then replayed on a raw DBAPI connection and the
 rows encoded with orjson.
 
+The client is a plain keep-alive HTTP/1.1 connection (``serving.page_through``).
+
 Targets (issue #2): at least 50% of the baseline and at least 50,000 records/s.
 """
 

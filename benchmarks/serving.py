@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import http.client
 import os
 import socket
 import subprocess
@@ -10,6 +11,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlencode
 
 import httpx
 import orjson
@@ -94,25 +96,34 @@ def page_through(
     The client reads every body in full but does not decode it (only the first page is
     checked), so the figure measures the server rather than this process's JSON parser,
     which shares the machine's two cores with it; records per page come from X-Total-Count.
+    For the same reason it is the standard library's ``http.client`` on one keep-alive
+    connection: a real HTTP/1.1 request and response over loopback, without the per-request
+    Python cost of a full-featured client (httpx spends ~2 ms of CPU per 0.5 MB page on
+    these cores, as much as the baseline's whole page).
     """
     records = 0
     offset = 0
-    with httpx.Client(
-        base_url=hub.base_url, headers={"Authorization": f"Bearer {hub.token}"}, timeout=120
-    ) as client:
+    host, _, port = hub.base_url.removeprefix("http://").partition(":")
+    conn = http.client.HTTPConnection(host, int(port), timeout=120)
+    headers = {"Authorization": f"Bearer {hub.token}"}
+    try:
         start = time.perf_counter()
         while records < max_records:
-            resp = client.get(
-                API + path, params={"limit": limit, "offset": offset, **(params or {})}
-            )
-            resp.raise_for_status()
+            query = urlencode({"limit": limit, "offset": offset, **(params or {})})
+            conn.request("GET", f"{API}{path}?{query}", headers=headers)
+            resp = conn.getresponse()
+            content = resp.read()
+            if resp.status != 200:
+                raise RuntimeError(f"GET {path} offset={offset}: {resp.status} {content[:500]!r}")
             total = int(resp.headers["X-Total-Count"])
             on_page = max(0, min(limit, total - offset))
             if offset == 0:
-                body = orjson.loads(resp.content)
+                body = orjson.loads(content)
                 assert len(next(iter(body.values()))) == on_page, "X-Total-Count disagrees"
             records += on_page
             if offset + limit >= total:
                 break
             offset += limit
         return records, time.perf_counter() - start
+    finally:
+        conn.close()

@@ -53,7 +53,7 @@ class RenderContext:
         found = self._refs.get(kind)
         if found is None:
             cache: dict[str, dict[str, str]] = {}
-            prefix = f"{self._base}/{_REF_PATHS[kind]}/"
+            prefix = self.ref_prefix(kind)
 
             def make(sourced_id: str) -> dict[str, str]:
                 safe = sourced_id if _URL_SAFE(sourced_id) else quote(sourced_id, safe="")
@@ -63,6 +63,10 @@ class RenderContext:
 
             found = self._refs[kind] = (cache, make)
         return found
+
+    def ref_prefix(self, kind: str) -> str:
+        """The href of a ``kind`` record without its (percent-encoded) sourcedId."""
+        return f"{self._base}/{_REF_PATHS[kind]}/"
 
     def ref(self, kind: str, sourced_id: str) -> dict[str, str]:
         cache, make = self.refs(kind)
@@ -99,8 +103,9 @@ _MISS: Final = object()
 
 def _compile(fields: Sequence[OutputField], index: Mapping[str, int], *, encode: bool) -> Renderer:
     """Source for ``render(rows, C, B)``: ``C[n]`` is field ``n``'s converter (or its ref
-    type's ``(cache, make)``), ``B[n]`` its builder. Everything a record needs is bound to
-    a local before the loop, so the loop body is index reads, dict probes and stores.
+    type's ``(cache, make, href prefix)``), ``B[n]`` its builder. Everything a record needs
+    is bound to a local before the loop, so the loop body is index reads, dict probes and
+    stores.
 
     With ``encode`` each record is serialized as soon as it is built and only its bytes
     are kept: the dict is freed at once, so a 1000-record page does not leave thousands of
@@ -124,11 +129,23 @@ def _compile(fields: Sequence[OutputField], index: Mapping[str, int], *, encode:
         elif f.kind == "bool":
             body.append(f"        if v is not None: d[{name}] = 'true' if v else 'false'")
         elif f.kind == "ref":
-            setup += [f"    g{n}, m{n} = C[{n}]", f"    g{n} = g{n}.get"]
+            kind = repr(f.ref_type)
+            # a miss on a URL-safe id builds the ref inline (no call): most refs of a page
+            # (an enrollment's user and class) are distinct
+            setup += [
+                f"    g{n}, m{n}, p{n} = C[{n}]",
+                f"    s{n} = g{n}.__setitem__",
+                f"    g{n} = g{n}.get",
+            ]
             body += [
                 "        if v:",
                 f"            x = g{n}(v)",
-                f"            d[{name}] = m{n}(v) if x is None else x",
+                "            if x is None:",
+                "                if SAFE(v):",
+                f"                    x = {{'href': p{n} + v, 'sourcedId': v, 'type': {kind}}}",
+                f"                    s{n}(v, x)",
+                f"                else: x = m{n}(v)",
+                f"            d[{name}] = x",
             ]
         elif f.cached:
             setup += [f"    c{n} = C[{n}]", f"    k{n} = {{}}", f"    kg{n} = k{n}.get"]
@@ -153,7 +170,7 @@ def _compile(fields: Sequence[OutputField], index: Mapping[str, int], *, encode:
         "        append(dumps(d))" if encode else "        append(d)",
         "    return out",
     ]
-    namespace: dict[str, Any] = {"MISS": _MISS, "dumps": orjson.dumps}
+    namespace: dict[str, Any] = {"MISS": _MISS, "SAFE": _URL_SAFE, "dumps": orjson.dumps}
     exec(compile("\n".join(lines), "<oneroster-render>", "exec"), namespace)  # noqa: S102
     renderer: Renderer = namespace["render"]
     return renderer
@@ -179,7 +196,9 @@ class Plan:
         if renderer is None:
             renderer = self._renderers[encode] = _compile(self.fields, idx, encode=encode)
         converters = tuple(
-            ctx.refs(f.ref_type) if f.kind == "ref" and f.ref_type else f.convert
+            (*ctx.refs(f.ref_type), ctx.ref_prefix(f.ref_type))
+            if f.kind == "ref" and f.ref_type
+            else f.convert
             for f in self.fields
         )
         builders = tuple(f.make(idx, ctx) if f.make is not None else None for f in self.fields)

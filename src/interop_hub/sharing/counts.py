@@ -16,6 +16,13 @@ version.
 that inserted, updated or deleted canonical rows without bumping it would leave totals stale
 until the next bump. The cache is per application instance (``app.state``), bounded, and
 a process-local optimisation only: another worker computes its own totals.
+
+Statements are keyed by SQLAlchemy's own cache key (the statement's structure) plus the
+values of its bound parameters and the dialect's name: the key the engine's compiled-SQL
+cache uses, and several times cheaper to build than compiling the statement to its text.
+A statement without a cache key (an element that opts out of caching) is compiled instead.
+The caller may pass the change version it already read in this request (``version=``) so
+a request reads it once for its count and its page anchor.
 """
 
 from __future__ import annotations
@@ -29,7 +36,7 @@ from sqlalchemy.orm import Session
 
 from interop_hub.models import HubState
 
-__all__ = ["HUB_VERSION", "CountCache", "statement_key"]
+__all__ = ["HUB_VERSION", "CountCache", "read_version", "statement_key"]
 
 _hub = cast(Table, HubState.__table__)
 HUB_VERSION: Final = select(_hub.c.change_version).where(_hub.c.id == 1)
@@ -43,13 +50,24 @@ def _hashable(value: Any) -> Hashable:
 
 
 def statement_key(session: Session, stmt: Select[Any]) -> Hashable | None:
-    """The statement as the database sees it (SQL text and bound values); None when a
-    bound value is unhashable."""
-    compiled = stmt.compile(dialect=session.get_bind().dialect)
+    """The statement as the database sees it (its structure, or else its SQL text, and its
+    bound values, for the session's dialect); None when a bound value is unhashable."""
+    dialect = session.get_bind().dialect
     try:
+        cache_key = stmt._generate_cache_key()
+        if cache_key is not None:
+            values = tuple(_hashable(p.effective_value) for p in cache_key.bindparams)
+            return (dialect.name, cache_key.key, values)
+        compiled = stmt.compile(dialect=dialect)
         return (compiled.string, _hashable(sorted(compiled.params.items())))
     except TypeError:
         return None
+
+
+def read_version(session: Session) -> int | None:
+    """The hub's change version as the session sees it now (None before the first run)."""
+    version = session.connection().execute(HUB_VERSION).scalar()
+    return None if version is None else int(version)
 
 
 class CountCache:
@@ -63,11 +81,13 @@ class CountCache:
     def __len__(self) -> int:
         return len(self._totals)
 
-    def total(self, session: Session, stmt: Select[Any]) -> int:
+    def total(self, session: Session, stmt: Select[Any], version: int | None = None) -> int:
+        """``version``: the change version the caller just read (else it is read here)."""
         key = statement_key(session, stmt)
         if key is None:
             return int(session.execute(stmt).scalar_one())
-        version = session.execute(HUB_VERSION).scalar()
+        if version is None:
+            version = read_version(session)
         if version is not None:
             found = self._totals.get((key, int(version)))
             if found is not None:

@@ -55,7 +55,7 @@ from sqlalchemy.sql.selectable import Alias
 
 from interop_hub.audit.disclosures import DisclosureEvent, record_disclosure
 from interop_hub.models import AcademicSession, ClassTerm, Org, UserAgent, UserProfile, UserRole
-from interop_hub.sharing.counts import CountCache
+from interop_hub.sharing.counts import CountCache, read_version
 from interop_hub.sharing.keyset import Anchor, PageAnchors, sorted_by_key
 from interop_hub.sharing.policy import SharingPolicy
 
@@ -197,6 +197,8 @@ class ReadGateway:
     counts: CountCache | None = None
     anchors: PageAnchors | None = None
     disclosures: int = field(default=0, init=False)
+    _version: int | None = field(default=None, init=False, repr=False)
+    _version_read: bool = field(default=False, init=False, repr=False)
 
     def __post_init__(self) -> None:
         if not isinstance(self._session, Session):
@@ -207,6 +209,14 @@ class ReadGateway:
     @property
     def dialect_name(self) -> str:
         return self._session.get_bind().dialect.name
+
+    def _data_version(self) -> int | None:
+        """The hub's change version, read once per gateway (one request) and shared by the
+        page anchor and the count cache."""
+        if not self._version_read:
+            self._version = read_version(self._session)
+            self._version_read = True
+        return self._version
 
     def _conditions(self, read: Read) -> list[ColumnElement[bool]]:
         conditions = list(read.where)
@@ -260,7 +270,11 @@ class ReadGateway:
             return None
         window = select(key).select_from(read.table).where(*self._conditions(read))
         return self.anchors.find(
-            self._session, window.order_by(*read.order_by), read.offset, descending
+            self._session,
+            window.order_by(*read.order_by),
+            read.offset,
+            descending,
+            self._data_version(),
         )
 
     def _anchored_rows(self, read: Read, anchor: Anchor) -> list[tuple[Any, ...]]:
@@ -351,7 +365,7 @@ class ReadGateway:
     def count(self, read: Read) -> int:
         stmt = select(func.count()).select_from(read.table).where(*self._conditions(read))
         if self.counts is not None:
-            return self.counts.total(self._session, stmt)
+            return self.counts.total(self._session, stmt, self._data_version())
         return int(self._session.execute(stmt).scalar_one())
 
     def exists(self, read: Read) -> bool:

@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql import operators
 from sqlalchemy.sql.elements import UnaryExpression
 
-from interop_hub.sharing.counts import HUB_VERSION, statement_key
+from interop_hub.sharing.counts import HUB_VERSION, read_version, statement_key
 
 __all__ = ["Anchor", "PageAnchors", "sorted_by_key"]
 
@@ -73,13 +73,20 @@ class PageAnchors:
         return len(self._anchors)
 
     def find(
-        self, session: Session, window: Select[Any], offset: int, descending: bool
+        self,
+        session: Session,
+        window: Select[Any],
+        offset: int,
+        descending: bool,
+        version: int | None = None,
     ) -> Anchor | None:
-        """The anchor for ``window`` (keys ordered, without limit/offset) at ``offset``."""
+        """The anchor for ``window`` (keys ordered, without limit/offset) at ``offset``;
+        ``version``: the change version the caller just read (else it is read here)."""
         key = statement_key(session, window)
         if key is None:
             return None
-        version = session.execute(HUB_VERSION).scalar()
+        if version is None:
+            version = read_version(session)
         if version is None:
             return None
         after = self._anchors.get((key, int(version), offset)) if offset else None
