@@ -8,9 +8,9 @@ and the write is stamped with a new global change version. Any error raises befo
 is written, and the request's transaction is rolled back as a whole, so nothing partial is
 ever stored. An upsert that changes nothing keeps the document's version (200, same ETag).
 
-Each resource names a store strategy (``ResourceSpec.store``); only ``documents`` exists in
-this phase. A later phase routes core resources (students, schools, sections...) to the
-canonical tables behind these same functions.
+Core resources (``edfi.canonical.CORE_RESOURCES``: education organizations, sessions,
+courses, sections, people and their associations) are also projected onto the canonical
+store in the same transaction, with the same change version, so OneRoster serves them.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from interop_hub.core.clock import utcnow
 from interop_hub.core.errors import Forbidden
 from interop_hub.edfi import documents as store
 from interop_hub.edfi.authorization import may_write
+from interop_hub.edfi.canonical import CORE_RESOURCES, project_delete, project_write
 from interop_hub.edfi.descriptors import descriptor_key, type_for_resource
 from interop_hub.edfi.errors import (
     DataValidationFailed,
@@ -194,6 +195,7 @@ def upsert(session: Session, resource: ResourceSpec, document: Any, client_id: s
             {"body": prepared.body, "change_version": version, "last_modified": utcnow()},
         )
         store.replace_references(session, existing.seq, targets)
+        _project(session, prepared, version)
         return WriteResult(existing.id, False, version)
     version = store.next_change_version(session)
     document_id = uuid.uuid4().hex
@@ -210,6 +212,7 @@ def upsert(session: Session, resource: ResourceSpec, document: Any, client_id: s
         },
     )
     store.replace_references(session, seq, targets, new=True)
+    _project(session, prepared, version)
     return WriteResult(document_id, True, version)
 
 
@@ -285,6 +288,9 @@ def put(
         )
     store.update_document(session, existing.seq, values)
     store.replace_references(session, existing.seq, targets)
+    if key_changed and resource.name in CORE_RESOURCES:
+        project_delete(session, resource.name, orjson.loads(existing.body), version)
+    _project(session, prepared, version)
     return WriteResult(existing.id, False, version)
 
 
@@ -305,6 +311,8 @@ def delete(
         )
     version = store.next_change_version(session)
     store.delete_document(session, existing.seq)
+    if resource.name in CORE_RESOURCES:
+        project_delete(session, resource.name, orjson.loads(existing.body), version)
     store.add_tombstone(
         session,
         [
@@ -320,6 +328,12 @@ def delete(
         ],
     )
     return version
+
+
+def _project(session: Session, prepared: Prepared, version: int) -> None:
+    """Core resources also live in the canonical store (``edfi.canonical``)."""
+    if prepared.resource.name in CORE_RESOURCES:
+        project_write(session, prepared.resource.name, orjson.loads(prepared.body), version)
 
 
 def not_found(resource: ResourceSpec, document_id: str) -> NoReturn:
