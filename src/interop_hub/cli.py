@@ -105,14 +105,31 @@ def generate(
     help="Source name (crosswalk namespace, scope of bulk deletes). "
     "Default: oneroster-csv[:<manifest source.systemCode>].",
 )
-def import_cmd(path: Path, source: str | None) -> None:
+@click.option(
+    "--edfi/--no-edfi",
+    "edfi_publish",
+    default=True,
+    show_default=True,
+    help="Afterwards, publish the changes as Ed-Fi documents (when Ed-Fi is seeded).",
+)
+def import_cmd(path: Path, source: str | None, edfi_publish: bool) -> None:
     """Import a OneRoster 1.1/1.2 CSV package (ZIP or folder) into the hub."""
-    from interop_hub.core.db import create_db_engine
+    from interop_hub.core.db import create_db_engine, make_sessionmaker, session_scope
+    from interop_hub.edfi.canonical.publish import descriptors_loaded, publish, summary
     from interop_hub.sync.oneroster_csv import PackageRejected, import_package
 
     engine = create_db_engine(get_settings().resolved_database_url())
     try:
         result = import_package(engine, path, source=source)
+        click.echo(result.render())
+        if result.report.warning_count:
+            click.echo(result.report.render(limit=50))
+        if edfi_publish:
+            with session_scope(make_sessionmaker(engine)) as session:
+                if descriptors_loaded(session):
+                    click.echo(summary(publish(session)))
+                else:
+                    click.echo("Ed-Fi: not published (run `interop-hub edfi seed` to enable).")
     except PackageRejected as exc:
         click.echo(exc.report.render(), err=True)
         click.echo(
@@ -122,9 +139,6 @@ def import_cmd(path: Path, source: str | None) -> None:
         raise SystemExit(1) from None
     finally:
         engine.dispose()
-    click.echo(result.render())
-    if result.report.warning_count:
-        click.echo(result.report.render(limit=50))
 
 
 @main.command()

@@ -10,8 +10,10 @@ from sqlalchemy import func, select
 from interop_hub.auth.scopes import ALL_SCOPES
 from interop_hub.clients.provision import provision_client
 from interop_hub.config import Settings
-from interop_hub.core.db import create_db_engine, make_sessionmaker
+from interop_hub.core.db import create_db_engine, make_sessionmaker, session_scope
 from interop_hub.core.migrate import upgrade
+from interop_hub.edfi.canonical.publish import publish, summary
+from interop_hub.edfi.seed import load_descriptors, load_school_years
 from interop_hub.generator import generate_district
 from interop_hub.models import Org
 from interop_hub.sync.oneroster_csv import import_package
@@ -43,6 +45,10 @@ def prepare_demo(settings: Settings, students: int, seed: int = 1) -> DemoInfo:
             generate_district(package, students, seed, False, overwrite=True)
             result = import_package(engine, package, source=DEMO_SOURCE)
             loaded = f"Loaded a generated demo district ({students:,} students):\n{result.render()}"
+            with session_scope(make_sessionmaker(engine)) as session:
+                load_descriptors(session)
+                load_school_years(session)
+                loaded += "\n" + summary(publish(session))
         creds = provision_client(
             "demo", sorted(ALL_SCOPES), session_factory=make_sessionmaker(engine)
         )
@@ -70,6 +76,8 @@ def usage_text(info: DemoInfo, base_url: str) -> str:
             "Try it from another terminal:",
             f"  {token_cmd}",
             f"  curl -s -H \"Authorization: Bearer $TOKEN\" '{api}/students?limit=2'",
+            '  curl -s -H "Authorization: Bearer $TOKEN" '
+            f"'{base_url}/edfi/data/v3/ed-fi/sections?limit=2'",
             "",
             f"API docs: {base_url}/docs",
         ]

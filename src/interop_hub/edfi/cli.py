@@ -28,3 +28,23 @@ def seed_command() -> None:
     finally:
         engine.dispose()
     click.echo(f"Stored {descriptors} new descriptors and {years} new school years.")
+
+
+@edfi.command("publish")
+def publish_command() -> None:
+    """Publish canonical data from other sources (OneRoster imports, connectors) as Ed-Fi
+    documents; only what changed since the last run is written."""
+    from interop_hub.core.db import create_db_engine, make_sessionmaker, session_scope
+    from interop_hub.edfi.canonical.publish import descriptors_loaded, publish, summary
+
+    engine = create_db_engine(get_settings().resolved_database_url())
+    try:
+        with session_scope(make_sessionmaker(engine)) as session:
+            if not descriptors_loaded(session):
+                raise click.ClickException(
+                    "Ed-Fi descriptors are not loaded; run `interop-hub edfi seed` first."
+                )
+            result = publish(session)
+    finally:
+        engine.dispose()
+    click.echo(summary(result))

@@ -50,7 +50,16 @@ from interop_hub.edfi.registry import Reference, ResourceSpec
 from interop_hub.edfi.render import etag_for
 from interop_hub.edfi.validation import ValidationProblem, validate_document
 
-__all__ = ["Prepared", "WriteResult", "delete", "not_found", "prepare", "put", "upsert"]
+__all__ = [
+    "Prepared",
+    "WriteResult",
+    "delete",
+    "not_found",
+    "prepare",
+    "put",
+    "resolve_targets",
+    "upsert",
+]
 
 
 @dataclass(frozen=True)
@@ -338,3 +347,7 @@ def _project(session: Session, prepared: Prepared, version: int) -> None:
 
 def not_found(resource: ResourceSpec, document_id: str) -> NoReturn:
     raise EdfiNotFound(f"The {resource.name} item with id '{document_id}' was not found.")
+
+
+resolve_targets = _resolve
+"""For bulk writers (``canonical.publish``) that store documents like a client's write."""
