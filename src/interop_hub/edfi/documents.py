@@ -26,11 +26,13 @@ __all__ = [
     "TOMBSTONES",
     "StoredDocument",
     "add_tombstone",
+    "bodies_by_hashes",
     "current_change_version",
     "delete_document",
     "find_by_hashes",
     "insert_document",
     "insert_many",
+    "insert_references",
     "is_referenced",
     "load_by_hash",
     "load_by_id",
@@ -155,3 +157,19 @@ def add_tombstone(session: Session, rows: Sequence[dict[str, Any]]) -> None:
 def insert_many(session: Session, rows: Sequence[dict[str, Any]]) -> None:
     if rows:
         session.execute(insert(DOCUMENTS), list(rows))
+
+
+def bodies_by_hashes(session: Session, hashes: Iterable[str]) -> dict[str, str]:
+    """key hash → stored body, for the hashes that exist (bulk writers compare bodies)."""
+    wanted = sorted(set(hashes))
+    if not wanted:
+        return {}
+    stmt = select(DOCUMENTS.c.key_hash, DOCUMENTS.c.body).where(DOCUMENTS.c.key_hash.in_(wanted))
+    return {row[0]: row[1] for row in session.execute(stmt)}
+
+
+def insert_references(session: Session, pairs: Sequence[tuple[int, int]]) -> None:
+    """Bulk-insert ``(document seq, target seq)`` rows for newly inserted documents."""
+    if pairs:
+        rows = [{"document_seq": d, "target_seq": t} for d, t in sorted(set(pairs))]
+        session.execute(insert(REFERENCES), rows)

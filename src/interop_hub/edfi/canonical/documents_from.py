@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any, Final, TypeVar
@@ -29,6 +30,8 @@ from sqlalchemy.orm import Session
 
 from interop_hub.edfi.canonical.vocab import GRADE, RACE, SEX
 from interop_hub.edfi.canonical.writer import SOURCE
+from interop_hub.edfi.load_order import dependency_orders
+from interop_hub.edfi.registry import get_registry
 from interop_hub.models import (
     AcademicSession,
     Class,
@@ -192,15 +195,7 @@ class _Builder:
 
     def schedule_docs(self) -> None:
         classes = _rows(self.session, Class, self.since)
-        first_term: dict[str, str] = {}
-        ids = [c.sourced_id for c in classes]
-        for start in range(0, len(ids), 500):
-            chunk = ids[start : start + 500]
-            stmt = (
-                select(ClassTerm).where(ClassTerm.class_id.in_(chunk)).order_by(ClassTerm.ordinal)
-            )
-            for ct in self.session.scalars(stmt):
-                first_term.setdefault(ct.class_id, ct.term_id)
+        first_term = self._first_terms([c.sourced_id for c in classes])
         sessions: dict[tuple[int, int, str], dict[str, Any]] = {}
         offerings: dict[tuple[str, int, int, str], dict[str, Any]] = {}
         sections: list[tuple[Class, dict[str, Any]]] = []
@@ -278,34 +273,55 @@ class _Builder:
             "educationOrganizationReference": {"educationOrganizationId": ed_org_id(owner)},
         }
 
-    def section_ref(self, class_id: str) -> dict[str, Any] | None:
-        cls = self.session.get(Class, class_id)
-        if cls is None:
-            return None
-        term_id = self.session.scalars(
-            select(ClassTerm.term_id)
-            .where(ClassTerm.class_id == class_id)
-            .order_by(ClassTerm.ordinal)
-        ).first()
-        school, term = self._school(cls.school_id), self.sessions.get(term_id or "")
-        course = self.courses.get(cls.course_id)
-        if school is None or term is None or course is None or not term.school_year.isdigit():
-            return None
-        return {
-            "localCourseCode": course.course_code,
-            **self._session_ref(school, term),
-            "sectionIdentifier": cls.sourced_id,
-        }
+    def _first_terms(self, class_ids: list[str]) -> dict[str, str]:
+        first: dict[str, str] = {}
+        for chunk in _chunked(class_ids):
+            stmt = (
+                select(ClassTerm).where(ClassTerm.class_id.in_(chunk)).order_by(ClassTerm.ordinal)
+            )
+            for ct in self.session.scalars(stmt):
+                first.setdefault(ct.class_id, ct.term_id)
+        return first
+
+    def _section_refs(self, class_ids: list[str]) -> dict[str, dict[str, Any]]:
+        """The ``sectionReference`` of each class that has one (school, term and course)."""
+        terms = self._first_terms(class_ids)
+        refs: dict[str, dict[str, Any]] = {}
+        for chunk in _chunked(class_ids):
+            for cls in self.session.scalars(select(Class).where(Class.sourced_id.in_(chunk))):
+                school = self._school(cls.school_id)
+                term = self.sessions.get(terms.get(cls.sourced_id, ""))
+                course = self.courses.get(cls.course_id)
+                if school and term and course and term.school_year.isdigit():
+                    refs[cls.sourced_id] = {
+                        "localCourseCode": course.course_code,
+                        **self._session_ref(school, term),
+                        "sectionIdentifier": cls.sourced_id,
+                    }
+        return refs
+
+    def _users(self, ids: list[str]) -> dict[str, User]:
+        found: dict[str, User] = {}
+        for chunk in _chunked(ids):
+            for user in self.session.scalars(select(User).where(User.sourced_id.in_(chunk))):
+                found[user.sourced_id] = user
+        return found
+
+    def _role_kinds(self, ids: list[str]) -> dict[str, set[str]]:
+        kinds: dict[str, set[str]] = defaultdict(set)
+        for chunk in _chunked(ids):
+            stmt = select(UserRole.user_id, UserRole.role).where(UserRole.user_id.in_(chunk))
+            for user_id, role in self.session.execute(stmt):
+                kinds[user_id].add(role)
+        return kinds
 
     # -- people ------------------------------------------------------------------------
 
     def people_docs(self) -> None:
         users = _rows(self.session, User, self.since)
         roles: dict[str, list[UserRole]] = defaultdict(list)
-        ids = [u.sourced_id for u in users]
         demographics: dict[str, Demographics] = {}
-        for start in range(0, len(ids), 500):
-            chunk = ids[start : start + 500]
+        for chunk in _chunked([u.sourced_id for u in users]):
             for role in self.session.scalars(select(UserRole).where(UserRole.user_id.in_(chunk))):
                 roles[role.user_id].append(role)
             for demo in self.session.scalars(
@@ -425,51 +441,46 @@ class _Builder:
 
     def _contact_associations(self, users: list[User]) -> None:
         by_id = {u.sourced_id: u for u in users}
-        ids = list(by_id)
-        for start in range(0, len(ids), 500):
-            chunk = ids[start : start + 500]
-            stmt = select(UserAgent).where(UserAgent.user_id.in_(chunk))
-            for agent in self.session.scalars(stmt):
-                student, contact = by_id.get(agent.user_id), self.session.get(User, agent.agent_id)
-                if student is None or contact is None or not self._is(student, _STUDENT_ROLES):
-                    continue
-                if not self._is(contact, _CONTACT_ROLES):
-                    continue
-                self.emit(
-                    "studentContactAssociations",
-                    {
-                        "studentReference": {"studentUniqueId": person_unique_id(student)},
-                        "contactReference": {"contactUniqueId": person_unique_id(contact)},
-                    },
-                    student.status == "active" and contact.status == "active",
-                )
-
-    def _is(self, user: User, kinds: frozenset[str]) -> bool:
-        stmt = select(UserRole.role).where(UserRole.user_id == user.sourced_id)
-        return any(r in kinds for r in self.session.scalars(stmt))
+        links: list[tuple[str, str]] = []
+        for chunk in _chunked(list(by_id)):
+            stmt = select(UserAgent.user_id, UserAgent.agent_id).where(UserAgent.user_id.in_(chunk))
+            links += [(str(u), str(a)) for u, a in self.session.execute(stmt)]
+        agents = self._users(sorted({a for _, a in links}))
+        kinds = self._role_kinds(sorted({u for u, _ in links} | set(agents)))
+        for user_id, agent_id in links:
+            student, contact = by_id[user_id], agents.get(agent_id)
+            if contact is None or not kinds[user_id] & _STUDENT_ROLES:
+                continue
+            if not kinds[agent_id] & _CONTACT_ROLES:
+                continue
+            self.emit(
+                "studentContactAssociations",
+                {
+                    "studentReference": {"studentUniqueId": person_unique_id(student)},
+                    "contactReference": {"contactUniqueId": person_unique_id(contact)},
+                },
+                student.status == "active" and contact.status == "active",
+            )
 
     # -- enrollments -------------------------------------------------------------------
 
     def enrollment_docs(self) -> None:
-        refs: dict[str, dict[str, Any] | None] = {}
-        users: dict[str, tuple[str, str] | None] = {}
-        for enrollment in _rows(self.session, Enrollment, self.since):
-            if enrollment.class_id not in refs:
-                refs[enrollment.class_id] = self.section_ref(enrollment.class_id)
-            if enrollment.user_id not in users:
-                user = self.session.get(User, enrollment.user_id)
-                users[enrollment.user_id] = (
-                    None if user is None else (person_unique_id(user), user.sourced_id)
-                )
-            section, person = refs[enrollment.class_id], users[enrollment.user_id]
-            if section is None or person is None:
+        enrollments = _rows(self.session, Enrollment, self.since)
+        refs = self._section_refs(sorted({e.class_id for e in enrollments}))
+        people = {
+            hub: person_unique_id(user)
+            for hub, user in self._users(sorted({e.user_id for e in enrollments})).items()
+        }
+        for enrollment in enrollments:
+            section, unique = refs.get(enrollment.class_id), people.get(enrollment.user_id)
+            if section is None or unique is None:
                 self.out.skipped["sectionAssociations"] += 1
                 continue
             begin = (enrollment.begin_date or self.default_begin).isoformat()
             active = enrollment.status == "active"
             if enrollment.role == "student":
                 doc: dict[str, Any] = {
-                    "studentReference": {"studentUniqueId": person[0]},
+                    "studentReference": {"studentUniqueId": unique},
                     "sectionReference": section,
                     "beginDate": begin,
                 }
@@ -481,13 +492,18 @@ class _Builder:
                 self.emit(
                     "staffSectionAssociations",
                     {
-                        "staffReference": {"staffUniqueId": person[0]},
+                        "staffReference": {"staffUniqueId": unique},
                         "sectionReference": section,
                         "beginDate": begin,
                         "classroomPositionDescriptor": _d("ClassroomPositionDescriptor", position),
                     },
                     active,
                 )
+
+
+def _chunked(ids: list[str], size: int = 500) -> Iterator[list[str]]:
+    for start in range(0, len(ids), size):
+        yield ids[start : start + size]
 
 
 _CAT: Final = "EducationOrganizationCategoryDescriptor"
@@ -503,4 +519,7 @@ def build_documents(session: Session, since: int) -> DocumentSet:
     builder.schedule_docs()
     builder.people_docs()
     builder.enrollment_docs()
+    order = dependency_orders(get_registry())
+    builder.out.documents.sort(key=lambda item: order[item[0]])  # stable sort
+    builder.out.deleted.sort(key=lambda item: order[item[0]])
     return builder.out

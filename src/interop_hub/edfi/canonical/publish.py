@@ -15,7 +15,9 @@ from __future__ import annotations
 import time
 import uuid
 from collections import Counter
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from itertools import groupby
 from typing import Any, Final
 
 from sqlalchemy import desc, insert, select, update
@@ -25,8 +27,10 @@ from interop_hub.core.clock import utcnow
 from interop_hub.core.errors import HubError
 from interop_hub.edfi import documents as store
 from interop_hub.edfi.canonical.documents_from import build_documents
-from interop_hub.edfi.registry import get_registry
-from interop_hub.edfi.service import prepare, resolve_targets
+from interop_hub.edfi.descriptors import descriptor_key
+from interop_hub.edfi.extract import key_hash
+from interop_hub.edfi.registry import ResourceSpec, get_registry
+from interop_hub.edfi.service import Prepared, prepare
 from interop_hub.models import SyncRun
 
 __all__ = ["PublishResult", "descriptors_loaded", "publish", "summary"]
@@ -99,40 +103,10 @@ def publish(session: Session) -> PublishResult:
         return version
 
     registry = get_registry()
-    for resource, doc in built.documents:
+    for resource, docs in _chunks(built.documents):
         spec = registry.get(resource)
         assert spec is not None, resource
-        try:
-            prepared = prepare(spec, doc)
-            targets = resolve_targets(session, prepared)
-        except HubError as exc:
-            result.rejected.append(f"{resource}: {exc.message}")
-            continue
-        existing = store.load_by_hash(session, prepared.key_hash)
-        if existing is not None and existing.body == prepared.body:
-            result.unchanged += 1
-            continue
-        values: dict[str, Any] = {
-            "body": prepared.body,
-            "change_version": stamp(),
-            "last_modified": utcnow(),
-        }
-        if existing is None:
-            seq = store.insert_document(
-                session,
-                {
-                    "id": uuid.uuid4().hex,
-                    "resource": resource,
-                    "key_hash": prepared.key_hash,
-                    "natural_key": prepared.key_json,
-                    **values,
-                },
-            )
-            store.replace_references(session, seq, targets, new=True)
-        else:
-            store.update_document(session, existing.seq, values)
-            store.replace_references(session, existing.seq, targets)
-        result.written[resource] += 1
+        _store_chunk(session, spec, docs, result, stamp)
     for resource, doc in reversed(built.deleted):
         spec = registry.get(resource)
         assert spec is not None, resource
@@ -163,6 +137,104 @@ def publish(session: Session) -> PublishResult:
     result.seconds = time.perf_counter() - started
     _record(session, result)
     return result
+
+
+_CHUNK: Final = 1000
+
+
+def _chunks(
+    documents: list[tuple[str, dict[str, Any]]],
+) -> Iterator[tuple[str, list[dict[str, Any]]]]:
+    """Runs of at most ``_CHUNK`` documents of one resource, in order. Documents only
+    reference documents of earlier resources, so each chunk resolves against stored ones."""
+    for resource, group in groupby(documents, key=lambda item: item[0]):
+        docs = [doc for _, doc in group]
+        for start in range(0, len(docs), _CHUNK):
+            yield resource, docs[start : start + _CHUNK]
+
+
+def _reference_hashes(prepared: Prepared) -> tuple[list[str], list[list[str]]]:
+    """Key hashes of the descriptors and (per reference, any of the targets) of the
+    documents ``prepared`` references."""
+    descriptors = []
+    for _, resource, uri in prepared.collected.descriptors:
+        key = descriptor_key(uri)
+        descriptors.append(key_hash(resource, key) if key else "")
+    references = [
+        [
+            key_hash(target, {to: values.get(frm) for frm, to in renames})
+            for target, renames in ref.targets
+        ]
+        for _, ref, values in prepared.collected.references
+    ]
+    return descriptors, references
+
+
+def _store_chunk(
+    session: Session,
+    spec: ResourceSpec,
+    docs: list[dict[str, Any]],
+    result: PublishResult,
+    stamp: Callable[[], int],
+) -> None:
+    """Validate, resolve and write one chunk with a handful of statements: one lookup of
+    the documents and their references, one insert of the new documents, one of their
+    references (changed documents are updated one by one; they are few)."""
+    prepared: list[tuple[Prepared, list[str], list[list[str]]]] = []
+    for doc in docs:
+        try:
+            item = prepare(spec, doc)
+        except HubError as exc:
+            result.rejected.append(f"{spec.name}: {exc.message}")
+            continue
+        prepared.append((item, *_reference_hashes(item)))
+    wanted = {h for p, ds, rs in prepared for h in (p.key_hash, *ds, *(x for r in rs for x in r))}
+    found = store.find_by_hashes(session, wanted)
+    bodies = store.bodies_by_hashes(session, [p.key_hash for p, _, _ in prepared])
+    fresh: list[tuple[Prepared, list[int]]] = []
+    for item, descriptors, references in prepared:
+        targets = [found[h] for h in descriptors if h in found]
+        resolved = [next((found[h] for h in hs if h in found), None) for hs in references]
+        if len(targets) < len(descriptors) or None in resolved:
+            result.rejected.append(f"{spec.name}: unresolved descriptor or reference in {item.key}")
+            continue
+        targets += [seq for seq in resolved if seq is not None]
+        held = bodies.get(item.key_hash)
+        if held == item.body:
+            result.unchanged += 1
+            continue
+        if held is None:
+            fresh.append((item, targets))
+            continue
+        seq = found[item.key_hash]
+        values = {"body": item.body, "change_version": stamp(), "last_modified": utcnow()}
+        store.update_document(session, seq, values)
+        store.replace_references(session, seq, targets)
+        result.written[spec.name] += 1
+    if not fresh:
+        return
+    now, version = utcnow(), stamp()
+    store.insert_many(
+        session,
+        [
+            {
+                "id": uuid.uuid4().hex,
+                "resource": spec.name,
+                "key_hash": item.key_hash,
+                "natural_key": item.key_json,
+                "body": item.body,
+                "change_version": version,
+                "last_modified": now,
+            }
+            for item, _ in fresh
+        ],
+    )
+    seqs = store.find_by_hashes(session, [item.key_hash for item, _ in fresh])
+    store.insert_references(
+        session,
+        [(seqs[item.key_hash], target) for item, targets in fresh for target in set(targets)],
+    )
+    result.written[spec.name] += len(fresh)
 
 
 def _record(session: Session, result: PublishResult) -> None:
