@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import argparse
 
-from benchmarks import bench_delta, bench_import, bench_serve
+from benchmarks import bench_delta, bench_edfi, bench_import, bench_serve
 
 
 def main() -> None:
@@ -24,7 +24,18 @@ def main() -> None:
         help="district size for the serving and delta benchmarks",
     )
     parser.add_argument(
-        "--only", default="import,serve,delta", help="which benchmarks to run (comma-separated)"
+        "--edfi-size",
+        type=int,
+        default=2_000,
+        help="district size for the Ed-Fi benchmark (about 7.5 studentSectionAssociations each)",
+    )
+    parser.add_argument(
+        "--edfi-workers", type=int, default=2, help="uvicorn workers for the Ed-Fi benchmark"
+    )
+    parser.add_argument(
+        "--only",
+        default="import,serve,delta,edfi",
+        help="which benchmarks to run (comma-separated)",
     )
     args = parser.parse_args()
     kinds = [k.strip() for k in args.db.split(",") if k.strip()]
@@ -35,6 +46,8 @@ def main() -> None:
         bench_serve.run(args.serve_size, kinds)
     if "delta" in only:
         bench_delta.run(args.serve_size, kinds)
+    if "edfi" in only:
+        bench_edfi.run(args.edfi_size, kinds, args.edfi_workers)
 
 
 if __name__ == "__main__":

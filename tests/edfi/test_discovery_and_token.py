@@ -32,6 +32,10 @@ def test_discovery_document_has_absolute_urls(client: TestClient) -> None:
         "dataManagementApi": f"{base}/data/v3/",
         "changeQueries": f"{base}/changeQueries/v1/",
     }
+    # Ed-Fi clients are configured with the base URL as is (no trailing slash): no redirect.
+    bare = client.get("/edfi", follow_redirects=False)
+    assert bare.status_code == 200
+    assert bare.json() == body
 
 
 def test_metadata_and_served_openapi(client: TestClient) -> None:

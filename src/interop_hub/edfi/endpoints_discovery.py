@@ -21,6 +21,13 @@ def discovery(request: Request) -> dict[str, Any]:
     return discovery_document(edfi_base_url(request))
 
 
+# Clients are configured with the base URL without the slash (lightbeam's and
+# edfi_api_client's ``base_url``); answer there too rather than with a redirect, which costs
+# a round trip and is built from the Host header (wrong behind a proxy without
+# INTEROP_HUB_PUBLIC_BASE_URL).
+router.add_api_route("", discovery, methods=["GET"], include_in_schema=False)
+
+
 @router.get("/metadata/", summary="The OpenAPI documents of the Ed-Fi API")
 def metadata(request: Request) -> list[dict[str, str]]:
     return metadata_list(edfi_base_url(request))
