@@ -33,10 +33,12 @@ __all__ = [
 
 @dataclass(frozen=True)
 class AuthSubject:
-    """The authenticated caller: an API client and the scopes its token carries."""
+    """The authenticated caller: an API client, the scopes its token carries and the
+    education organizations it is restricted to (None: unrestricted; Ed-Fi only)."""
 
     client_id: str
     scopes: frozenset[str]
+    edorgs: frozenset[int] | None = None
 
 
 class Authenticator:
@@ -72,7 +74,7 @@ class Authenticator:
         per_minute = request.app.state.settings.rate_limit_per_minute
         if per_minute:
             enforce_rate_limit(request.app.state.sessionmaker, claims.client_id, per_minute)
-        return AuthSubject(client_id=claims.client_id, scopes=claims.scopes)
+        return AuthSubject(client_id=claims.client_id, scopes=claims.scopes, edorgs=claims.edorgs)
 
 
 # Scope rules from the OneRoster 1.2 Rostering OpenAPI: base getAll*/get* routes accept

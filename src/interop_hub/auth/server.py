@@ -25,7 +25,9 @@ Hub-specific decisions:
   subset of them (``invalid_scope`` naming the offending scopes). Short names such as
   ``roster.readonly`` are accepted and expanded; the response always lists full URIs.
   OneRoster 1.1 scope URIs are granted to clients that hold the 1.2 equivalent.
-* Tokens are the stateless JWTs of ``auth.tokens`` (nothing to save), no refresh tokens.
+* Tokens are the stateless JWTs of ``auth.tokens`` (nothing to save), no refresh tokens. A
+  client granted education organizations (``api_client_edorgs``) gets them as the ``edorgs``
+  claim, read by the Ed-Fi authorization (``edfi.authorization``) without a lookup.
 * Transport: authlib refuses plain ``http`` except for loopback hosts (RFC 6749 §2.3.1 requires
   TLS for client secrets). Behind a TLS-terminating proxy, run uvicorn with proxy headers
   (``FORWARDED_ALLOW_IPS``) so the request URL is ``https``; ``AUTHLIB_INSECURE_TRANSPORT=1``
@@ -64,6 +66,7 @@ from interop_hub.auth.scopes import (
 from interop_hub.auth.tokens import issue_token
 from interop_hub.clients import repository, service
 from interop_hub.clients.errors import ClientAuthenticationError
+from interop_hub.models.clients import ApiClient
 
 __all__ = ["HubAuthorizationServer", "OAuthClient"]
 
@@ -81,6 +84,7 @@ class OAuthClient(ClientMixin):  # type: ignore[misc]  # authlib is untyped
 
     client_id: str
     allowed_scopes: frozenset[str]
+    edorgs: frozenset[int] | None = None  # the Ed-Fi ed-org grant, None: unrestricted
 
     def get_client_id(self) -> str:
         return self.client_id
@@ -184,7 +188,14 @@ class HubAuthorizationServer(AuthorizationServer):  # type: ignore[misc]
         row = repository.get(self._session, client_id)
         if row is None or not row.enabled:
             return None
-        return OAuthClient(row.client_id, service.allowed_scopes(row))
+        return self._oauth_client(row)
+
+    def _oauth_client(self, row: ApiClient) -> OAuthClient:
+        return OAuthClient(
+            row.client_id,
+            service.allowed_scopes(row),
+            service.client_edorgs(self._session, row.client_id),
+        )
 
     def save_token(self, token: dict[str, Any], request: OAuth2Request) -> None:
         """Tokens are self-contained signed JWTs: nothing to store."""
@@ -260,7 +271,7 @@ class HubAuthorizationServer(AuthorizationServer):  # type: ignore[misc]
         except ClientAuthenticationError as exc:
             log.info("token request rejected: %s", exc.message)
             raise InvalidClientError(status_code=401, description=exc.message) from exc
-        return OAuthClient(row.client_id, service.allowed_scopes(row))
+        return self._oauth_client(row)
 
     def _generate_token(
         self,
@@ -272,7 +283,9 @@ class HubAuthorizationServer(AuthorizationServer):  # type: ignore[misc]
         include_refresh_token: bool = False,
     ) -> dict[str, Any]:
         scopes = _granted_scopes(client, scope)
-        token = issue_token(self._signing_key, client.client_id, scopes, self._token_ttl)
+        token = issue_token(
+            self._signing_key, client.client_id, scopes, self._token_ttl, client.edorgs
+        )
         log.info("issued token to client %s for scope %s", client.client_id, token.scope)
         return {
             "access_token": token.token,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 import time
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -41,6 +42,7 @@ class TokenClaims:
     client_id: str
     scopes: frozenset[str]
     expires_at: int
+    edorgs: frozenset[int] | None = None  # granted education organizations; None: all
 
 
 def load_signing_key(settings: Settings) -> bytes:
@@ -55,7 +57,15 @@ def load_signing_key(settings: Settings) -> bytes:
     return path.read_text().strip().encode()
 
 
-def issue_token(key: bytes, client_id: str, scopes: frozenset[str], ttl: int) -> AccessToken:
+def issue_token(
+    key: bytes,
+    client_id: str,
+    scopes: frozenset[str],
+    ttl: int,
+    edorgs: Iterable[int] | None = None,
+) -> AccessToken:
+    """A signed token; ``edorgs`` (the client's granted education organization ids) becomes
+    the ``edorgs`` claim, which restricts the Ed-Fi API (absent: unrestricted)."""
     now = int(time.time())
     scope = " ".join(sorted(scopes))
     claims = {
@@ -67,6 +77,8 @@ def issue_token(key: bytes, client_id: str, scopes: frozenset[str], ttl: int) ->
         "jti": uuid.uuid4().hex,
         "scope": scope,
     }
+    if edorgs is not None:
+        claims["edorgs"] = sorted(set(edorgs))
     token = jwt.encode({"alg": "HS256", "typ": "JWT"}, claims, OctKey.import_key(key))
     return AccessToken(token=token, expires_in=ttl, scope=scope)
 
@@ -85,4 +97,15 @@ def verify_token(key: bytes, token: str) -> TokenClaims:
         client_id=str(claims["sub"]),
         scopes=parse_scope(str(claims.get("scope", ""))),
         expires_at=int(claims["exp"]),
+        edorgs=_edorgs_claim(claims.get("edorgs")),
     )
+
+
+def _edorgs_claim(value: object) -> frozenset[int] | None:
+    if value is None:
+        return None
+    if not isinstance(value, list) or not all(
+        isinstance(v, int) and not isinstance(v, bool) for v in value
+    ):
+        raise Unauthorized("The access token is invalid.")
+    return frozenset(value)

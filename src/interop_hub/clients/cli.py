@@ -55,7 +55,7 @@ def _hub_errors(action: Callable[[], T]) -> T:
 
 @click.group()
 def clients() -> None:
-    """OAuth 2.0 API clients (client credentials for the OneRoster API)."""
+    """OAuth 2.0 API clients (client credentials for the OneRoster and Ed-Fi APIs)."""
 
 
 @clients.command("create")
@@ -69,8 +69,20 @@ def clients() -> None:
     "roster-demographics.readonly) or its full URI. Default: roster-core.readonly and "
     "roster.readonly (demographics only when asked for).",
 )
+@click.option(
+    "--edorg",
+    "edorgs",
+    multiple=True,
+    type=click.IntRange(min=1),
+    metavar="ID",
+    help="Ed-Fi education organization id (an LEA, a school...), repeatable: the client then "
+    "reads and writes only Ed-Fi data of these ed-orgs and the ones below them (an LEA's "
+    "schools), related as the ODS/API does it (students through their school associations...). "
+    "Without --edorg the client is UNRESTRICTED: it sees every education organization. "
+    "Applies to the Ed-Fi API (not to OneRoster).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the credentials as JSON.")
-def create(name: str, scopes: tuple[str, ...], as_json: bool) -> None:
+def create(name: str, scopes: tuple[str, ...], edorgs: tuple[int, ...], as_json: bool) -> None:
     """Register a client and print its client_id and client_secret.
 
     The secret is shown this one time only: the hub keeps nothing but a hash of it.
@@ -80,11 +92,15 @@ def create(name: str, scopes: tuple[str, ...], as_json: bool) -> None:
 
     requested = list(scopes) or sorted(service.DEFAULT_CLIENT_SCOPES)
     with _session() as session:
-        client, secret = _hub_errors(lambda: service.create_client(session, name, requested))
+        client, secret = _hub_errors(
+            lambda: service.create_client(session, name, requested, edorgs)
+        )
         client_id, allowed = client.client_id, client.scopes.split()
+    granted = sorted(set(edorgs))
     if as_json:
         payload = {"client_id": client_id, "client_secret": secret, "name": name}
-        click.echo(json.dumps({**payload, "scopes": allowed}, indent=2))
+        extra = {"scopes": allowed, "education_organization_ids": granted}
+        click.echo(json.dumps({**payload, **extra}, indent=2))
         return
     base_url = (get_settings().public_base_url or _DEFAULT_BASE_URL).rstrip("/")
     credentials = shlex.quote(f"{client_id}:{secret}")
@@ -92,6 +108,8 @@ def create(name: str, scopes: tuple[str, ...], as_json: bool) -> None:
     click.echo(f"client_id:     {client_id}")
     click.echo(f"client_secret: {secret}")
     click.echo(f"scopes:        {' '.join(allowed)}")
+    edorg_text = " ".join(map(str, granted)) if granted else "all (unrestricted)"
+    click.echo(f"ed-orgs:       {edorg_text}")
     click.echo("Get a token:")
     click.echo(
         f"  curl -s -u {credentials} -d grant_type=client_credentials {base_url}/oauth/token"
@@ -113,7 +131,10 @@ def list_(as_json: bool) -> None:
     from interop_hub.core.clock import format_datetime
 
     with _session() as session:
-        infos = [ClientInfo.from_model(c) for c in service.list_clients(session)]
+        grants = service.client_edorgs_by_id(session)
+        infos = [
+            ClientInfo.from_model(c, grants.get(c.client_id)) for c in service.list_clients(session)
+        ]
     if as_json:
         click.echo(json.dumps([i.model_dump(mode="json") for i in infos], indent=2))
         return
@@ -124,7 +145,11 @@ def list_(as_json: bool) -> None:
         state = "enabled " if info.enabled else "disabled"
         scopes = ",".join(short_scope(s) for s in info.scopes)
         created = format_datetime(info.created_at)
-        click.echo(f"{info.client_id}  {state}  {created}  {info.name}  [{scopes}]")
+        edorg_ids = info.education_organization_ids
+        granted = ",".join(map(str, edorg_ids)) if edorg_ids else "all"
+        click.echo(
+            f"{info.client_id}  {state}  {created}  {info.name}  [{scopes}]  ed-orgs: {granted}"
+        )
 
 
 @clients.command("disable")

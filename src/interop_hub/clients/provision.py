@@ -18,6 +18,7 @@ def provision_client(
     name: str,
     scopes: Iterable[str] | None = None,
     *,
+    edorgs: Iterable[int] = (),
     session_factory: sessionmaker[Session] | None = None,
     settings: Settings | None = None,
 ) -> NewClientCredentials:
@@ -25,24 +26,28 @@ def provision_client(
 
     ``scopes`` are short names or URIs, default ``service.DEFAULT_CLIENT_SCOPES``. Uses
     ``session_factory`` when given, else the database of ``settings`` (default: the configured
-    one), which must already be migrated.
+    one), which must already be migrated. ``edorgs`` restricts the client to those Ed-Fi
+    education organizations (default: unrestricted).
     """
     requested = list(scopes) if scopes is not None else sorted(service.DEFAULT_CLIENT_SCOPES)
     if session_factory is not None:
-        return _create(session_factory, name, requested)
+        return _create(session_factory, name, requested, list(edorgs))
     engine = create_db_engine((settings or get_settings()).resolved_database_url())
     try:
-        return _create(make_sessionmaker(engine), name, requested)
+        return _create(make_sessionmaker(engine), name, requested, list(edorgs))
     finally:
         engine.dispose()
 
 
-def _create(factory: sessionmaker[Session], name: str, scopes: list[str]) -> NewClientCredentials:
+def _create(
+    factory: sessionmaker[Session], name: str, scopes: list[str], edorgs: list[int]
+) -> NewClientCredentials:
     with session_scope(factory) as session:
-        client, secret = service.create_client(session, name, scopes)
+        client, secret = service.create_client(session, name, scopes, edorgs)
         return NewClientCredentials(
             client_id=client.client_id,
             client_secret=secret,
             name=client.name,
             scopes=client.scopes.split(),
+            education_organization_ids=sorted(set(edorgs)),
         )

@@ -21,15 +21,21 @@ class ClientInfo(BaseModel):
     scopes: list[str] = Field(description="Allowed scope URIs.")
     enabled: bool
     created_at: datetime
+    education_organization_ids: list[int] = Field(
+        default_factory=list,
+        description="Ed-Fi education organizations the client is restricted to "
+        "(empty: unrestricted).",
+    )
 
     @classmethod
-    def from_model(cls, client: ApiClient) -> ClientInfo:
+    def from_model(cls, client: ApiClient, edorgs: list[int] | None = None) -> ClientInfo:
         return cls(
             client_id=client.client_id,
             name=client.name,
             scopes=sorted(client.scopes.split()),
             enabled=client.enabled,
             created_at=client.created_at,
+            education_organization_ids=sorted(edorgs or ()),
         )
 
 
@@ -42,3 +48,4 @@ class NewClientCredentials(BaseModel):
     client_secret: str = Field(repr=False)
     name: str
     scopes: list[str]
+    education_organization_ids: list[int] = Field(default_factory=list)

@@ -36,6 +36,8 @@ __all__ = [
     "DEFAULT_CLIENT_SCOPES",
     "allowed_scopes",
     "authenticate_client",
+    "client_edorgs",
+    "client_edorgs_by_id",
     "create_client",
     "disable_client",
     "get_client",
@@ -49,10 +51,14 @@ demographics are sensitive and must be asked for explicitly)."""
 _NAME_MAX = 255
 
 
-def create_client(session: Session, name: str, scopes: Iterable[str]) -> tuple[ApiClient, str]:
+def create_client(
+    session: Session, name: str, scopes: Iterable[str], edorgs: Iterable[int] = ()
+) -> tuple[ApiClient, str]:
     """Register a client; return it and its plaintext secret (never stored, never shown again).
 
     ``scopes`` may be short names (``roster.readonly``) or full URIs; at least one is required.
+    ``edorgs``: education organization ids (LEAs, schools...) the client is restricted to in
+    the Ed-Fi API; none means unrestricted.
     """
     name = name.strip()
     if not name:
@@ -62,6 +68,12 @@ def create_client(session: Session, name: str, scopes: Iterable[str]) -> tuple[A
     allowed = normalize_scopes(scopes)
     if not allowed:
         raise InvalidClientSpec("A client needs at least one scope.")
+    granted = sorted(set(edorgs))
+    bad = [e for e in granted if isinstance(e, bool) or not 0 < e < 2**63]
+    if bad:
+        raise InvalidClientSpec(
+            f"Education organization ids are positive integers; got {bad[0]!r}."
+        )
     secret = generate_client_secret()
     client = ApiClient(
         client_id=generate_client_id(),
@@ -71,7 +83,16 @@ def create_client(session: Session, name: str, scopes: Iterable[str]) -> tuple[A
         enabled=True,
         created_at=utcnow(),
     )
-    return repository.add(session, client), secret
+    repository.add(session, client)
+    repository.add_edorgs(session, client.client_id, granted)
+    return client, secret
+
+
+def client_edorgs(session: Session, client_id: str) -> frozenset[int] | None:
+    """The education organizations the client is restricted to; None when it has no grant
+    (unrestricted)."""
+    granted = repository.edorgs_of(session, client_id)
+    return frozenset(granted) if granted else None
 
 
 def authenticate_client(session: Session, client_id: str, secret: str) -> ApiClient:
@@ -96,6 +117,11 @@ def authenticate_client(session: Session, client_id: str, secret: str) -> ApiCli
 def allowed_scopes(client: ApiClient) -> frozenset[str]:
     """The client's scopes that this hub still knows (a retired scope grants nothing)."""
     return parse_scope(client.scopes) & ALL_SCOPES
+
+
+def client_edorgs_by_id(session: Session) -> dict[str, list[int]]:
+    """client id → granted education organization ids, for clients that have a grant."""
+    return repository.edorgs_by_client(session)
 
 
 def get_client(session: Session, client_id: str) -> ApiClient:

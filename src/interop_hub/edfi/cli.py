@@ -48,3 +48,19 @@ def publish_command() -> None:
     finally:
         engine.dispose()
     click.echo(summary(result))
+
+
+@edfi.command("reindex")
+def reindex_command() -> None:
+    """Rebuild the ed-org relationship index that authorization by education organization
+    reads (needed once after upgrading a database that already held Ed-Fi documents)."""
+    from interop_hub.core.db import create_db_engine, make_sessionmaker, session_scope
+    from interop_hub.edfi.edorgs import rebuild
+
+    engine = create_db_engine(get_settings().resolved_database_url())
+    try:
+        with session_scope(make_sessionmaker(engine)) as session:
+            rows = rebuild(session)
+    finally:
+        engine.dispose()
+    click.echo(f"Indexed {rows} document/education organization relationships.")

@@ -50,8 +50,10 @@ def _spec(project: str, name: str) -> ResourceSpec:
     return spec
 
 
-def reader_for(request: Request, session: Any, client_id: str) -> EdfiReader:
-    return EdfiReader(session, client_id, request.url.path, request.url.query or None)
+def reader_for(
+    request: Request, session: Any, client_id: str, edorgs: frozenset[int] | None = None
+) -> EdfiReader:
+    return EdfiReader(session, client_id, request.url.path, request.url.query or None, edorgs)
 
 
 @router.get("/{project}/{resource}", summary="Get items (filter by the resource's fields)")
@@ -64,7 +66,7 @@ def get_items(
 ) -> Response:
     spec = _spec(project, resource)
     query = parse_collection_query(spec, request.query_params)
-    reader = reader_for(request, session, auth.client_id)
+    reader = reader_for(request, session, auth.client_id, auth.edorgs)
     rows, total = reader.page(spec, query.filters, query.window, with_total=query.total_count)
     headers = {"Total-Count": str(total)} if total is not None else None
     return Response(render_items(rows), media_type="application/json", headers=headers)
@@ -81,7 +83,7 @@ def get_item(
     if_none_match: Annotated[str | None, Header()] = None,
 ) -> Response:
     spec = _spec(project, resource)
-    found = reader_for(request, session, auth.client_id).get(spec, id)
+    found = reader_for(request, session, auth.client_id, auth.edorgs).get(spec, id)
     if found is None:
         service.not_found(spec, id)
     assert found is not None
@@ -111,7 +113,7 @@ def post_item(
     auth: EdfiWrite,
 ) -> Response:
     spec = _spec(project, resource)
-    result = service.upsert(session, spec, body, auth.client_id)
+    result = service.upsert(session, spec, body, auth.client_id, edorgs_granted=auth.edorgs)
     location = f"{edfi_base_url(request)}/data/v3/{spec.project}/{spec.name}/{result.id}"
     return Response(
         status_code=201 if result.created else 200,
@@ -135,7 +137,9 @@ def put_item(
     if_match: Annotated[str | None, Header()] = None,
 ) -> Response:
     spec = _spec(project, resource)
-    result = service.put(session, spec, id, body, auth.client_id, if_match)
+    result = service.put(
+        session, spec, id, body, auth.client_id, if_match, edorgs_granted=auth.edorgs
+    )
     return Response(status_code=204, headers={"ETag": quoted_etag(result.change_version)})
 
 
@@ -149,5 +153,5 @@ def delete_item(
     if_match: Annotated[str | None, Header()] = None,
 ) -> Response:
     spec = _spec(project, resource)
-    service.delete(session, spec, id, auth.client_id, if_match)
+    service.delete(session, spec, id, auth.client_id, if_match, edorgs_granted=auth.edorgs)
     return Response(status_code=204)

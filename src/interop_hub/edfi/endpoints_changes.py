@@ -31,8 +31,10 @@ def available_change_versions(session: EdfiSession, auth: EdfiRead) -> dict[str,
     return {"oldestChangeVersion": 0, "newestChangeVersion": current_change_version(session)}
 
 
-def _reader(request: Request, session: EdfiSession, client_id: str) -> EdfiReader:
-    return EdfiReader(session, client_id, request.url.path, request.url.query or None)
+def _reader(
+    request: Request, session: EdfiSession, client_id: str, edorgs: frozenset[int] | None
+) -> EdfiReader:
+    return EdfiReader(session, client_id, request.url.path, request.url.query or None, edorgs)
 
 
 def _json(items: object, total: int | None) -> Response:
@@ -51,7 +53,9 @@ def deletes(
     if spec.project != project:
         resource_or_404(f"{project}/{resource}")
     window, total = parse_window(request.query_params)
-    items, count = _reader(request, session, auth.client_id).deletes(spec, window, with_total=total)
+    items, count = _reader(request, session, auth.client_id, auth.edorgs).deletes(
+        spec, window, with_total=total
+    )
     return _json(items, count)
 
 
@@ -68,7 +72,7 @@ def key_changes(
     window, total = parse_window(request.query_params)
     if not spec.key_changes:
         return _json([], 0 if total else None)
-    items, count = _reader(request, session, auth.client_id).key_changes(
+    items, count = _reader(request, session, auth.client_id, auth.edorgs).key_changes(
         spec, window, with_total=total
     )
     return _json(items, count)

@@ -6,6 +6,7 @@
         │   ├── DataValidationFailed   400 bad-request:data-validation-failed (+ validationErrors)
         │   ├── KeyChangeNotSupported  400 ...:data-validation-failed:key-change-not-supported
         │   └── ParameterValidationFailed 400 bad-request:parameter-validation-failed
+        ├── AuthorizationDenied        403 security:authorization (ed-org relationships)
         ├── EdfiNotFound               404 not-found
         ├── UnresolvedReference        409 conflict:unresolved-reference
         ├── DependentItemExists        409 conflict:dependent-item-exists
@@ -25,6 +26,7 @@ from typing import ClassVar
 from interop_hub.core.errors import HubError
 
 __all__ = [
+    "AuthorizationDenied",
     "BadRequest",
     "DataValidationFailed",
     "DependentItemExists",
@@ -86,6 +88,13 @@ class PayloadTooLarge(BadRequest):
     status_code = 413
     problem_type = "bad-request:payload-too-large"
     title = "Payload Too Large"
+
+
+class AuthorizationDenied(EdfiError):
+    status_code = 403
+    code_minor = "forbidden"
+    problem_type = "security:authorization"
+    title = "Authorization Denied"
 
 
 class EdfiNotFound(EdfiError):

@@ -9,7 +9,7 @@ key of person-keyed resources; a later phase maps them to hub person ids.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -20,7 +20,13 @@ from sqlalchemy.dialects.postgresql import JSON as PG_JSON
 from sqlalchemy.orm import Session
 
 from interop_hub.audit.disclosures import DisclosureEvent, record_disclosure
-from interop_hub.edfi.authorization import document_filter
+from interop_hub.edfi.authorization import (
+    EdorgAccess,
+    access_for,
+    deny_read,
+    document_filter,
+    tombstone_filter,
+)
 from interop_hub.edfi.documents import DOCUMENTS, TOMBSTONES
 from interop_hub.edfi.registry import QueryField, ResourceSpec
 
@@ -54,6 +60,11 @@ class EdfiReader:
     client_id: str
     endpoint: str
     query: str | None = None
+    edorgs: frozenset[int] | None = None  # the client's ed-org grant (None: unrestricted)
+    _access: EdorgAccess | None = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self._access = access_for(self.edorgs)
 
     @property
     def _pg(self) -> bool:
@@ -95,6 +106,8 @@ class EdfiReader:
         filters: Sequence[tuple[QueryField, Any]],
         window: Window,
         document_id: str | None,
+        *,
+        restricted: bool = True,
     ) -> list[ColumnElement[bool]]:
         conditions = [DOCUMENTS.c.resource == resource.name]
         if document_id is not None:
@@ -104,23 +117,29 @@ class EdfiReader:
             conditions.append(DOCUMENTS.c.change_version >= window.min_change_version)
         if window.max_change_version is not None:
             conditions.append(DOCUMENTS.c.change_version <= window.max_change_version)
-        restriction = document_filter(self.client_id, resource)
+        restriction = document_filter(self.session, self._access, resource) if restricted else None
         if restriction is not None:
             conditions.append(restriction)
         return conditions
 
     def get(self, resource: ResourceSpec, document_id: str) -> tuple[str, int, datetime] | None:
-        """(body, change version, last modified) of one document, or None."""
-        conditions = self._conditions(resource, (), Window(), document_id)
-        stmt = select(
+        """(body, change version, last modified) of one document, or None; 403 when it
+        exists but the client's ed-org grant does not cover it."""
+        conditions = self._conditions(resource, (), Window(), document_id, restricted=False)
+        restriction = document_filter(self.session, self._access, resource)
+        columns: list[ColumnElement[Any]] = [
             DOCUMENTS.c.body,
             DOCUMENTS.c.change_version,
             DOCUMENTS.c.last_modified,
             DOCUMENTS.c.natural_key,
-        ).where(*conditions)
-        row = self.session.execute(stmt).first()
+        ]
+        if restriction is not None:
+            columns.append(restriction.label("allowed"))
+        row = self.session.execute(select(*columns).where(*conditions)).first()
         if row is None:
             return None
+        if restriction is not None and not row[4]:
+            deny_read(resource)
         self._disclose(resource, 1, [row[3]])
         return row[0], int(row[1]), row[2]
 
@@ -164,6 +183,9 @@ class EdfiReader:
         self, resource: ResourceSpec, kind: str, window: Window
     ) -> list[ColumnElement[bool]]:
         conditions = [TOMBSTONES.c.resource == resource.name, TOMBSTONES.c.kind == kind]
+        restriction = tombstone_filter(self.session, self._access, resource)
+        if restriction is not None:
+            conditions.append(restriction)
         if window.min_change_version is not None:
             conditions.append(TOMBSTONES.c.change_version >= window.min_change_version)
         if window.max_change_version is not None:

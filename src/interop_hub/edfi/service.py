@@ -23,9 +23,9 @@ import orjson
 from sqlalchemy.orm import Session
 
 from interop_hub.core.clock import utcnow
-from interop_hub.core.errors import Forbidden
 from interop_hub.edfi import documents as store
-from interop_hub.edfi.authorization import may_write
+from interop_hub.edfi import edorgs
+from interop_hub.edfi.authorization import access_for, check_delete, check_write
 from interop_hub.edfi.canonical import CORE_RESOURCES, project_delete, project_write
 from interop_hub.edfi.descriptors import descriptor_key, type_for_resource
 from interop_hub.edfi.errors import (
@@ -57,7 +57,6 @@ __all__ = [
     "not_found",
     "prepare",
     "put",
-    "resolve_targets",
     "upsert",
 ]
 
@@ -171,9 +170,16 @@ def _resolve(session: Session, prepared: Prepared) -> list[int]:
     return targets
 
 
-def _check_writer(client_id: str, prepared: Prepared, document: dict[str, Any]) -> None:
-    if not may_write(client_id, prepared.resource, document):
-        raise Forbidden("The client is not authorized to write this item.")
+def _check_writer(
+    session: Session,
+    granted: frozenset[int] | None,
+    prepared: Prepared,
+    document: Any,
+    existing: store.StoredDocument | None,
+) -> None:
+    """403 unless the client's ed-org grant covers the item (``authorization``)."""
+    seq = None if existing is None else existing.seq
+    check_write(session, access_for(granted), prepared.resource, prepared.key, document, seq)
 
 
 def _check_if_match(if_match: str | None, existing: store.StoredDocument) -> None:
@@ -187,12 +193,20 @@ def _check_if_match(if_match: str | None, existing: store.StoredDocument) -> Non
         )
 
 
-def upsert(session: Session, resource: ResourceSpec, document: Any, client_id: str) -> WriteResult:
-    """POST: create the item, or update the one with the same natural key."""
+def upsert(
+    session: Session,
+    resource: ResourceSpec,
+    document: Any,
+    client_id: str,
+    *,
+    edorgs_granted: frozenset[int] | None = None,
+) -> WriteResult:
+    """POST: create the item, or update the one with the same natural key.
+    ``edorgs_granted``: the client's ed-org grant (None: unrestricted)."""
     prepared = prepare(resource, document)
-    _check_writer(client_id, prepared, document)
     store.lock_writes(session)
     existing = store.load_by_hash(session, prepared.key_hash)
+    _check_writer(session, edorgs_granted, prepared, document, existing)
     targets = _resolve(session, prepared)
     if existing is not None:
         if existing.body == prepared.body:
@@ -204,6 +218,7 @@ def upsert(session: Session, resource: ResourceSpec, document: Any, client_id: s
             {"body": prepared.body, "change_version": version, "last_modified": utcnow()},
         )
         store.replace_references(session, existing.seq, targets)
+        edorgs.after_update(session, resource.name, existing.seq, prepared.key, document)
         _project(session, prepared, version)
         return WriteResult(existing.id, False, version)
     version = store.next_change_version(session)
@@ -221,6 +236,7 @@ def upsert(session: Session, resource: ResourceSpec, document: Any, client_id: s
         },
     )
     store.replace_references(session, seq, targets, new=True)
+    edorgs.after_insert(session, resource.name, seq, prepared.key, document)
     _project(session, prepared, version)
     return WriteResult(document_id, True, version)
 
@@ -239,6 +255,8 @@ def put(
     document: Any,
     client_id: str,
     if_match: str | None = None,
+    *,
+    edorgs_granted: frozenset[int] | None = None,
 ) -> WriteResult:
     """PUT: replace the item ``document_id`` (never creates). A natural-key change is allowed
     only where the spec allows it, and only while nothing references the item (cascading
@@ -247,9 +265,9 @@ def put(
         document.pop("id", None)  # "If the resource identifier is provided in the body, it
         # will be ignored" (DS 5.0 OpenAPI)
     prepared = prepare(resource, document)
-    _check_writer(client_id, prepared, document)
     store.lock_writes(session)
     existing = _existing(session, resource, document_id)
+    _check_writer(session, edorgs_granted, prepared, document, existing)
     _check_if_match(if_match, existing)
     key_changed = prepared.key_hash != existing.key_hash
     if key_changed:
@@ -297,6 +315,8 @@ def put(
         )
     store.update_document(session, existing.seq, values)
     store.replace_references(session, existing.seq, targets)
+    old_key = orjson.loads(existing.natural_key) if key_changed else None
+    edorgs.after_update(session, resource.name, existing.seq, prepared.key, document, old_key)
     if key_changed and resource.name in CORE_RESOURCES:
         project_delete(session, resource.name, orjson.loads(existing.body), version)
     _project(session, prepared, version)
@@ -309,16 +329,21 @@ def delete(
     document_id: str,
     client_id: str,
     if_match: str | None = None,
+    *,
+    edorgs_granted: frozenset[int] | None = None,
 ) -> int:
     """DELETE: remove the item unless other items reference it (409); return the version."""
     store.lock_writes(session)
     existing = _existing(session, resource, document_id)
+    check_delete(session, access_for(edorgs_granted), resource, existing.seq)
     _check_if_match(if_match, existing)
     if store.is_referenced(session, existing.seq):
         raise DependentItemExists(
             f"The {resource.name} item cannot be deleted because other items reference it."
         )
     version = store.next_change_version(session)
+    key = orjson.loads(existing.natural_key)
+    edorgs.before_delete(session, resource.name, existing.seq, existing.id, key)
     store.delete_document(session, existing.seq)
     if resource.name in CORE_RESOURCES:
         project_delete(session, resource.name, orjson.loads(existing.body), version)
@@ -347,7 +372,3 @@ def _project(session: Session, prepared: Prepared, version: int) -> None:
 
 def not_found(resource: ResourceSpec, document_id: str) -> NoReturn:
     raise EdfiNotFound(f"The {resource.name} item with id '{document_id}' was not found.")
-
-
-resolve_targets = _resolve
-"""For bulk writers (``canonical.publish``) that store documents like a client's write."""
