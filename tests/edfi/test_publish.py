@@ -18,13 +18,14 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from interop_hub.auth.scopes import EDFI_READ
+from interop_hub.auth.tokens import issue_token
 from interop_hub.core.db import session_scope
 from interop_hub.edfi.canonical.publish import PublishResult, descriptors_loaded, publish
 from interop_hub.edfi.seed import load_descriptors, load_school_years
 from interop_hub.generator import generate_district
 from interop_hub.models import Class, Enrollment
 from interop_hub.sync.oneroster_csv import import_package
-from tests.conftest import shared_data
+from tests.conftest import TEST_JWT_SECRET, shared_data
 from tests.edfi.conftest import DATA
 
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -99,6 +100,27 @@ def test_imported_data_is_served_by_edfi_and_follows_changes(
     ):
         for item in _get(client, h, resource).json()[:20]:
             _validator(schema).validate(item)
+
+    # A client granted one school sees that school's published sections and students only.
+    school = _get(client, h, "schools").json()[0]["schoolId"]
+    token = issue_token(
+        TEST_JWT_SECRET.encode(), "school-app", frozenset({EDFI_READ}), 600, [school]
+    )
+    restricted = {"Authorization": f"Bearer {token.token}"}
+    mine = _get(client, restricted, "sections").json()
+    assert mine
+    assert {s["courseOfferingReference"]["schoolId"] for s in mine} == {school}
+    expected = {
+        s["sectionIdentifier"]
+        for s in sections
+        if s["courseOfferingReference"]["schoolId"] == school
+    }
+    assert {s["sectionIdentifier"] for s in mine} == expected
+    enrolled = {
+        a["studentReference"]["studentUniqueId"]
+        for a in _get(client, h, "studentSchoolAssociations", schoolId=school).json()
+    }
+    assert {s["studentUniqueId"] for s in _get(client, restricted, "students").json()} == enrolled
 
     # Nothing changed: nothing is written.
     again = _publish(session_factory)

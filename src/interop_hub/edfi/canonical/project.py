@@ -13,9 +13,19 @@ from typing import Any, Final
 from sqlalchemy.orm import Session
 
 from interop_hub.core.clock import utcnow
-from interop_hub.edfi.canonical import ids, people, schedule
+from interop_hub.edfi.canonical import ids, people, schedule, whole_child
 from interop_hub.edfi.canonical.writer import Writer
-from interop_hub.models import AcademicSession, Class, Course, Enrollment, Org, User
+from interop_hub.models import (
+    AcademicSession,
+    AssessmentResult,
+    AttendanceEvent,
+    Class,
+    Course,
+    Enrollment,
+    GradeRecord,
+    Org,
+    User,
+)
 
 __all__ = ["CORE_RESOURCES", "project_delete", "project_write"]
 
@@ -47,6 +57,10 @@ _WRITES: Final[dict[str, Projector]] = {
     "staffSectionAssociations": _association_writer("staffSectionAssociations"),
     "studentContactAssociations": people.project_contact_association,
     "studentEducationOrganizationAssociations": people.project_seoa,
+    "studentSchoolAttendanceEvents": whole_child.project_school_attendance,
+    "studentSectionAttendanceEvents": whole_child.project_section_attendance,
+    "grades": whole_child.project_grade,
+    "studentAssessments": whole_child.project_assessment,
 }
 
 CORE_RESOURCES: Final = frozenset(_WRITES)
@@ -104,6 +118,14 @@ _DELETES: Final[dict[str, Projector]] = {
     "studentSectionAssociations": _retract_enrollment("student"),
     "staffSectionAssociations": _retract_enrollment("staff"),
     "studentContactAssociations": people.retract_contact_association,
+    "studentSchoolAttendanceEvents": lambda w, d: w.tombstone(
+        AttendanceEvent, whole_child.attendance_id(d)
+    ),
+    "studentSectionAttendanceEvents": lambda w, d: w.tombstone(
+        AttendanceEvent, whole_child.attendance_id(d)
+    ),
+    "grades": lambda w, d: w.tombstone(GradeRecord, whole_child.grade_id(d)),
+    "studentAssessments": lambda w, d: w.tombstone(AssessmentResult, whole_child.assessment_id(d)),
 }
 
 

@@ -20,12 +20,14 @@ from dataclasses import dataclass, field
 from itertools import groupby
 from typing import Any, Final
 
+import orjson
 from sqlalchemy import desc, insert, select, update
 from sqlalchemy.orm import Session
 
 from interop_hub.core.clock import utcnow
 from interop_hub.core.errors import HubError
 from interop_hub.edfi import documents as store
+from interop_hub.edfi import edorgs
 from interop_hub.edfi.canonical.documents_from import build_documents
 from interop_hub.edfi.descriptors import descriptor_key
 from interop_hub.edfi.extract import key_hash
@@ -117,6 +119,7 @@ def publish(session: Session) -> PublishResult:
         existing = store.load_by_hash(session, prepared.key_hash)
         if existing is None or store.is_referenced(session, existing.seq):
             continue
+        edorgs.before_delete(session, resource, existing.seq, existing.id, prepared.key)
         store.delete_document(session, existing.seq)
         store.add_tombstone(
             session,
@@ -210,6 +213,7 @@ def _store_chunk(
         values = {"body": item.body, "change_version": stamp(), "last_modified": utcnow()}
         store.update_document(session, seq, values)
         store.replace_references(session, seq, targets)
+        edorgs.after_update(session, spec.name, seq, item.key, orjson.loads(item.body))
         result.written[spec.name] += 1
     if not fresh:
         return
@@ -234,6 +238,10 @@ def _store_chunk(
         session,
         [(seqs[item.key_hash], target) for item, targets in fresh for target in set(targets)],
     )
+    for item, _ in fresh:  # the ed-org authorization index (``edfi.edorgs``)
+        edorgs.after_insert(
+            session, spec.name, seqs[item.key_hash], item.key, orjson.loads(item.body)
+        )
     result.written[spec.name] += len(fresh)
 
 
