@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from interop_hub.auth.scopes import EDFI_READ, EDFI_WRITE
 from interop_hub.core.db import session_scope
 from interop_hub.edfi.seed import load_descriptors, load_school_years
-from interop_hub.models import AssessmentResult, AttendanceEvent, GradeRecord
+from interop_hub.models import AssessmentResult, AttendanceEvent, Class, Enrollment, GradeRecord
 from tests.edfi.conftest import DATA, school, student
 
 NS = "uri://ed-fi.org/"
@@ -232,3 +232,40 @@ def test_whole_child_records_reach_the_canonical_store(
     assert client.delete(f"{DATA}/grades/{found[0]['id']}", headers=edfi_headers).status_code == 204
     with session_factory() as session:
         assert session.scalars(select(GradeRecord.status)).one() == "tobedeleted"
+
+
+def test_section_key_change_cascades_to_associations_and_grades(
+    client: TestClient, edfi_headers: dict[str, str], session_factory: sessionmaker[Session]
+) -> None:
+    for resource, doc in [*ROSTER, *RECORDS]:
+        assert client.post(f"{DATA}/{resource}", json=doc, headers=edfi_headers).status_code == 201
+    section = client.get(f"{DATA}/sections", headers=edfi_headers).json()[0]
+    renamed = {k: v for k, v in section.items() if not k.startswith("_") and k != "id"}
+    renamed["sectionIdentifier"] = "ALG-1-02"
+    r = client.put(f"{DATA}/sections/{section['id']}", json=renamed, headers=edfi_headers)
+    assert r.status_code == 204, r.text
+
+    assoc = client.get(f"{DATA}/studentSectionAssociations", headers=edfi_headers).json()
+    assert [a["sectionReference"]["sectionIdentifier"] for a in assoc] == ["ALG-1-02"]
+    grade = client.get(f"{DATA}/grades", headers=edfi_headers).json()
+    assert grade[0]["studentSectionAssociationReference"]["sectionIdentifier"] == "ALG-1-02"
+    attendance = client.get(f"{DATA}/studentSectionAttendanceEvents", headers=edfi_headers).json()
+    assert attendance[0]["sectionReference"]["sectionIdentifier"] == "ALG-1-02"
+    changes = client.get(
+        f"{DATA}/studentSectionAssociations/keyChanges", headers=edfi_headers
+    ).json()
+    assert len(changes) == 1
+    assert changes[0]["oldKeyValues"]["sectionIdentifier"] == "ALG-1-01"
+    assert changes[0]["newKeyValues"]["sectionIdentifier"] == "ALG-1-02"
+
+    # The canonical store follows: the old class and enrollment are tombstoned, the new
+    # ones active, and the grade points at the new class.
+    old_class = md5("alg-1", SCHOOL, 2025, "alg-1-01", "fall")
+    new_class = md5("alg-1", SCHOOL, 2025, "alg-1-02", "fall")
+    with session_factory() as session:
+        classes = dict(session.execute(select(Class.sourced_id, Class.status)).all())
+        enrollments = dict(session.execute(select(Enrollment.class_id, Enrollment.status)).all())
+        grades = dict(session.execute(select(GradeRecord.class_id, GradeRecord.status)).all())
+    assert classes == {old_class: "tobedeleted", new_class: "active"}
+    assert enrollments == {old_class: "tobedeleted", new_class: "active"}
+    assert grades[new_class] == "active"

@@ -36,6 +36,7 @@ __all__ = [
     "is_referenced",
     "load_by_hash",
     "load_by_id",
+    "load_by_seq",
     "lock_writes",
     "next_change_version",
     "replace_references",
@@ -173,3 +174,7 @@ def insert_references(session: Session, pairs: Sequence[tuple[int, int]]) -> Non
     if pairs:
         rows = [{"document_seq": d, "target_seq": t} for d, t in sorted(set(pairs))]
         session.execute(insert(REFERENCES), rows)
+
+
+def load_by_seq(session: Session, seq: int) -> StoredDocument | None:
+    return _one(session, DOCUMENTS.c.seq == seq)

@@ -27,6 +27,7 @@ from interop_hub.edfi import documents as store
 from interop_hub.edfi import edorgs
 from interop_hub.edfi.authorization import access_for, check_delete, check_write
 from interop_hub.edfi.canonical import CORE_RESOURCES, project_delete, project_write
+from interop_hub.edfi.cascade import KeyChange, cascade_key_change
 from interop_hub.edfi.descriptors import descriptor_key, type_for_resource
 from interop_hub.edfi.errors import (
     DataValidationFailed,
@@ -259,8 +260,8 @@ def put(
     edorgs_granted: frozenset[int] | None = None,
 ) -> WriteResult:
     """PUT: replace the item ``document_id`` (never creates). A natural-key change is allowed
-    only where the spec allows it, and only while nothing references the item (cascading
-    the change into referencing items is not supported yet)."""
+    only where the spec allows it; it cascades into the items referencing this one
+    (``cascade``)."""
     if isinstance(document, dict):
         document.pop("id", None)  # "If the resource identifier is provided in the body, it
         # will be ignored" (DS 5.0 OpenAPI)
@@ -282,10 +283,6 @@ def put(
         if store.load_by_hash(session, prepared.key_hash) is not None:
             raise NonUniqueIdentity(
                 "Another item already has the natural key values this update would give."
-            )
-        if store.is_referenced(session, existing.seq):
-            raise DependentItemExists(
-                "The natural key of this item cannot change while other items reference it."
             )
     targets = _resolve(session, prepared)
     if not key_changed and existing.body == prepared.body:
@@ -320,6 +317,10 @@ def put(
     if key_changed and resource.name in CORE_RESOURCES:
         project_delete(session, resource.name, orjson.loads(existing.body), version)
     _project(session, prepared, version)
+    if key_changed:
+        assert old_key is not None
+        change = KeyChange(resource.name, existing.seq, old_key, prepared.key)
+        cascade_key_change(session, change, version, now, prepare)
     return WriteResult(existing.id, False, version)
 
 
