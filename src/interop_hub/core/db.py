@@ -69,7 +69,25 @@ def create_db_engine(url: str, **kwargs: Any) -> Engine:
         return engine
     kwargs.setdefault("pool_pre_ping", True)
     kwargs.setdefault("pool_size", 10)
-    return create_engine(url, **kwargs)
+    engine = create_engine(url, **kwargs)
+    if parsed.get_backend_name() == "postgresql":
+        event.listen(engine, "connect", _postgresql_settings)
+    return engine
+
+
+def _postgresql_settings(dbapi_connection: Any, _record: Any) -> None:
+    """Session settings for every pooled PostgreSQL connection (once per connection).
+
+    ``jit = off``: the hub's statements are short (a page of at most a few thousand rows),
+    but a page with many correlated sub-plans can cross ``jit_above_cost``; compiling such
+    a plan was measured at ~50 ms for a query that runs in ~8 ms."""
+    autocommit = dbapi_connection.autocommit
+    dbapi_connection.autocommit = True
+    try:
+        with dbapi_connection.cursor() as cursor:
+            cursor.execute("SET jit = off")
+    finally:
+        dbapi_connection.autocommit = autocommit
 
 
 def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
