@@ -60,7 +60,7 @@ def fresh_database(kind: str, label: str) -> Iterator[str]:
         try:
             yield f"sqlite:///{path}"
         finally:
-            for suffix in ("", "-wal", "-shm"):
+            for suffix in ("", "-wal", "-shm", ".write-lock"):
                 Path(f"{path}{suffix}").unlink(missing_ok=True)
         return
     server = os.environ.get("INTEROP_HUB_BENCH_POSTGRES_URL", DEFAULT_PG)

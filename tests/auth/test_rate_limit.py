@@ -57,3 +57,33 @@ def test_rate_limit_zero_disables_counting(
         assert client.get(ORGS, headers=bearer(ROSTER_CORE_READONLY)).status_code == 200
     with make_sessionmaker(db_engine)() as session:
         assert session.execute(select(RateLimitWindow)).first() is None
+
+
+def test_leases_never_admit_more_than_the_limit_across_workers(db_engine: Engine) -> None:
+    """Two workers (two limiters on one database) taking slots in blocks admit at most the
+    budget together, and a small budget is counted one by one (exact)."""
+    from interop_hub.auth.rate_limit import RateLimiter
+
+    def admitted(limiters: list[RateLimiter], client: str, per_minute: int, n: int) -> int:
+        ok = 0
+        for i in range(n):
+            limiter = limiters[i % len(limiters)]
+            if limiter.admit(client, per_minute, 1000.0):
+                ok += 1
+                continue
+            try:
+                limiter.take(client, per_minute, 1000.0)
+                ok += 1
+            except RateLimited:
+                pass
+        return ok
+
+    workers = [RateLimiter(db_engine), RateLimiter(db_engine)]
+    # never more than the budget; at most a block per worker left unused
+    assert 1000 - 2 * 100 <= admitted(workers, "big", 1000, 1500) <= 1000
+    assert admitted(workers, "small", 5, 10) == 5
+    with make_sessionmaker(db_engine)() as session:
+        counts = dict(
+            session.execute(select(RateLimitWindow.client_id, RateLimitWindow.count)).all()
+        )
+    assert counts["small"] >= 5

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Request
+from starlette.concurrency import run_in_threadpool
 
-from interop_hub.auth.rate_limit import enforce_rate_limit
+from interop_hub.auth.rate_limit import limiter_for
 from interop_hub.auth.scopes import (
     ROSTER_CORE_READONLY,
     ROSTER_DEMOGRAPHICS_READONLY,
@@ -48,7 +50,10 @@ class Authenticator:
     def __init__(self, *any_of: str) -> None:
         self.any_of = frozenset(any_of)
 
-    def __call__(self, request: Request) -> AuthSubject:
+    async def __call__(self, request: Request) -> AuthSubject:
+        """Runs on the event loop (no thread hop): a verified token is cached
+        (``tokens.verify_token``) and the rate limiter answers from its lease; only when
+        the lease is used up does the limiter's statement run, in the thread pool."""
         header = request.headers.get("authorization", "")
         scheme, _, token = header.partition(" ")
         if not header:
@@ -73,7 +78,10 @@ class Authenticator:
             )
         per_minute = request.app.state.settings.rate_limit_per_minute
         if per_minute:
-            enforce_rate_limit(request.app.state.sessionmaker, claims.client_id, per_minute)
+            limiter = limiter_for(request.app.state.sessionmaker)
+            now = time.time()
+            if not limiter.admit(claims.client_id, per_minute, now):
+                await run_in_threadpool(limiter.take, claims.client_id, per_minute, now)
         return AuthSubject(client_id=claims.client_id, scopes=claims.scopes, edorgs=claims.edorgs)
 
 

@@ -8,6 +8,7 @@ import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Final
 
 from joserfc import jwt
 from joserfc.errors import ExpiredTokenError, JoseError
@@ -83,8 +84,33 @@ def issue_token(
     return AccessToken(token=token, expires_in=ttl, scope=scope)
 
 
+# Verified tokens, keyed by (signing key, token string). A client sends the same token on
+# every request until it expires, and checking the HS256 signature and the claims costs
+# more than the rest of the authentication. Only tokens that passed every check are kept;
+# a hit is re-checked for expiry (``exp``, no leeway, as ``_CLAIMS``), so an expired token
+# is refused exactly as without the cache. Nothing else about a token can change: it is
+# self-contained (its scopes and ed-org grant are claims), and the hub has no revocation
+# list. Bounded (oldest entries dropped first); dict operations are atomic under the GIL.
+_VERIFIED: dict[tuple[bytes, str], TokenClaims] = {}
+_VERIFIED_MAX: Final = 4096
+
+
 def verify_token(key: bytes, token: str) -> TokenClaims:
     """Decode and validate a bearer token; raise ``Unauthorized`` with a precise reason."""
+    cached = _VERIFIED.get((key, token))
+    if cached is not None and time.time() <= cached.expires_at:
+        return cached
+    claims = _verify(key, token)
+    if len(_VERIFIED) >= _VERIFIED_MAX:
+        try:
+            del _VERIFIED[next(iter(_VERIFIED))]
+        except (KeyError, RuntimeError, StopIteration):  # another thread got there first
+            pass
+    _VERIFIED[(key, token)] = claims
+    return claims
+
+
+def _verify(key: bytes, token: str) -> TokenClaims:
     try:
         decoded = jwt.decode(token, OctKey.import_key(key), algorithms=["HS256"])
         _CLAIMS.validate(decoded.claims)

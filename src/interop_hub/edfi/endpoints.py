@@ -20,6 +20,7 @@ from interop_hub.edfi.web import (
     EdfiWrite,
     JsonBody,
     edfi_base_url,
+    in_write_transaction,
     resource_or_404,
 )
 
@@ -104,16 +105,20 @@ def get_item(
     summary="Create or update an item (upsert by natural key)",
     openapi_extra=_BODY,
 )
-def post_item(
+async def post_item(
     request: Request,
     project: _Project,
     resource: _Resource,
     body: JsonBody,
-    session: EdfiSession,
     auth: EdfiWrite,
 ) -> Response:
     spec = _spec(project, resource)
-    result = service.upsert(session, spec, body, auth.client_id, edorgs_granted=auth.edorgs)
+    result = await in_write_transaction(
+        request,
+        lambda session: service.upsert(
+            session, spec, body, auth.client_id, edorgs_granted=auth.edorgs
+        ),
+    )
     location = f"{edfi_base_url(request)}/data/v3/{spec.project}/{spec.name}/{result.id}"
     return Response(
         status_code=201 if result.created else 200,
@@ -127,31 +132,39 @@ def post_item(
     summary="Replace an item",
     openapi_extra=_BODY,
 )
-def put_item(
+async def put_item(
+    request: Request,
     project: _Project,
     resource: _Resource,
     id: _Id,
     body: JsonBody,
-    session: EdfiSession,
     auth: EdfiWrite,
     if_match: Annotated[str | None, Header()] = None,
 ) -> Response:
     spec = _spec(project, resource)
-    result = service.put(
-        session, spec, id, body, auth.client_id, if_match, edorgs_granted=auth.edorgs
+    result = await in_write_transaction(
+        request,
+        lambda session: service.put(
+            session, spec, id, body, auth.client_id, if_match, edorgs_granted=auth.edorgs
+        ),
     )
     return Response(status_code=204, headers={"ETag": quoted_etag(result.change_version)})
 
 
 @router.delete("/{project}/{resource}/{id}", status_code=204, summary="Delete an item")
-def delete_item(
+async def delete_item(
+    request: Request,
     project: _Project,
     resource: _Resource,
     id: _Id,
-    session: EdfiSession,
     auth: EdfiWrite,
     if_match: Annotated[str | None, Header()] = None,
 ) -> Response:
     spec = _spec(project, resource)
-    service.delete(session, spec, id, auth.client_id, if_match, edorgs_granted=auth.edorgs)
+    await in_write_transaction(
+        request,
+        lambda session: service.delete(
+            session, spec, id, auth.client_id, if_match, edorgs_granted=auth.edorgs
+        ),
+    )
     return Response(status_code=204)

@@ -1,12 +1,24 @@
 """POST (upsert by natural key), PUT, DELETE of Ed-Fi documents. Never commits.
 
 Each write first does the pure work (prune unknown properties, validate against the schema,
-check descriptor URIs and key unification, compute the natural key), then takes the change-
-version lock (``documents.lock_writes``) and touches the database: descriptor values and
-references must resolve to stored documents (400 and 409), the key decides insert or update,
-and the write is stamped with a new global change version. Any error raises before anything
-is written, and the request's transaction is rolled back as a whole, so nothing partial is
-ever stored. An upsert that changes nothing keeps the document's version (200, same ETag).
+check descriptor URIs and key unification, compute the natural key), then touches the
+database under the hub's change-version lock: descriptor values and references must resolve
+to stored documents (400 and 409), the key decides insert or update, and the write is
+stamped with a new global change version. Any error raises before anything is written, and
+the request's transaction is rolled back as a whole, so nothing partial is ever stored. An
+upsert that changes nothing keeps the document's version (200, same ETag) and gives back the
+global version it took (``documents.release_version``).
+
+**The POST path** (``upsert``, the bulk loaders' path) is kept short where writers queue:
+one statement reads the stored item, every reference and descriptor, and the current
+change version (``documents.lookup``) *before* the lock; one statement then takes the lock
+and the write's version (``documents.begin_write``); if that version is not the one read
+plus one, some write committed in between and the lookup is repeated under the lock. Every
+writer of documents bumps the version under the lock in the transaction that writes, so
+"version + 1" proves the early read is what a read under the lock would see. The
+authorization check (``check_write``) reads the ed-org index under the lock. The lock is held
+to the commit, so versions are committed in the order they are handed out (see
+``documents``). PUT and DELETE (less frequent, and PUT may cascade) take the lock first.
 
 Core resources (``edfi.canonical.CORE_RESOURCES``: education organizations, sessions,
 courses, sections, people and their associations) are also projected onto the canonical
@@ -26,7 +38,12 @@ from interop_hub.core.clock import utcnow
 from interop_hub.edfi import documents as store
 from interop_hub.edfi import edorgs
 from interop_hub.edfi.authorization import access_for, check_delete, check_write
-from interop_hub.edfi.canonical import CORE_RESOURCES, project_delete, project_write
+from interop_hub.edfi.canonical import (
+    CORE_RESOURCES,
+    prefetch_users,
+    project_delete,
+    project_write,
+)
 from interop_hub.edfi.cascade import KeyChange, cascade_key_change
 from interop_hub.edfi.descriptors import descriptor_key, type_for_resource
 from interop_hub.edfi.errors import (
@@ -131,18 +148,32 @@ def _target_label(ref: Reference) -> str:
     return base[:1].upper() + base[1:]
 
 
-def _resolve(session: Session, prepared: Prepared) -> list[int]:
-    """The seqs of every document referenced (descriptors included); raise 400 for unknown
-    descriptor values and 409 for unresolved references."""
+def _wanted(prepared: Prepared) -> tuple[list[str], list[list[str]]]:
+    """The key hashes of the descriptor values and of each reference's candidate targets."""
     collected = prepared.collected
     descriptor_hashes = []
     for _, resource, uri in collected.descriptors:
         key = descriptor_key(uri)
         descriptor_hashes.append(key_hash(resource, key) if key else "")
     reference_hashes = [_reference_hashes(ref, values) for _, ref, values in collected.references]
-    found = store.find_by_hashes(
-        session, [*descriptor_hashes, *(h for hs in reference_hashes for h in hs)]
-    )
+    return descriptor_hashes, reference_hashes
+
+
+def _resolve(
+    session: Session,
+    prepared: Prepared,
+    wanted: tuple[list[str], list[list[str]]] | None = None,
+    found: dict[str, int] | None = None,
+) -> list[int]:
+    """The seqs of every document referenced (descriptors included); raise 400 for unknown
+    descriptor values and 409 for unresolved references. ``wanted``/``found``: the hashes
+    and what ``store.lookup`` found of them, when the caller looked them up already."""
+    collected = prepared.collected
+    descriptor_hashes, reference_hashes = wanted or _wanted(prepared)
+    if found is None:
+        found = store.find_by_hashes(
+            session, [*descriptor_hashes, *(h for hs in reference_hashes for h in hs)]
+        )
     missing_descriptors = {
         path: [f"{type_for_resource(resource)} value '{uri}' does not exist."]
         for (path, resource, uri), h in zip(collected.descriptors, descriptor_hashes, strict=True)
@@ -205,14 +236,25 @@ def upsert(
     """POST: create the item, or update the one with the same natural key.
     ``edorgs_granted``: the client's ed-org grant (None: unrestricted)."""
     prepared = prepare(resource, document)
-    store.lock_writes(session)
-    existing = store.load_by_hash(session, prepared.key_hash)
+    # One statement reads the stored item and every reference, *before* the change-version
+    # lock, so the serialised part of the write is shorter; one more takes the lock and this
+    # write's version. If any write committed in between, read again under the lock
+    # (``documents.lookup``): a write never acts on a state older than its lock.
+    wanted = _wanted(prepared)
+    hashes = [*wanted[0], *(h for hs in wanted[1] for h in hs)]
+    seen = store.lookup(session, prepared.key_hash, hashes)
+    # the people it names, for the projection (a mapping never changes once made)
+    known = prefetch_users(session, resource.name, document)
+    version = store.begin_write(session)
+    if version != seen.version + 1:
+        seen = store.lookup(session, prepared.key_hash, hashes)
+    existing = seen.existing
     _check_writer(session, edorgs_granted, prepared, document, existing)
-    targets = _resolve(session, prepared)
+    targets = _resolve(session, prepared, wanted, seen.found)
     if existing is not None:
         if existing.body == prepared.body:
+            store.release_version(session)
             return WriteResult(existing.id, False, existing.change_version)
-        version = store.next_change_version(session)
         store.update_document(
             session,
             existing.seq,
@@ -220,9 +262,8 @@ def upsert(
         )
         store.replace_references(session, existing.seq, targets)
         edorgs.after_update(session, resource.name, existing.seq, prepared.key, document)
-        _project(session, prepared, version)
+        _project(session, prepared, version, known)
         return WriteResult(existing.id, False, version)
-    version = store.next_change_version(session)
     document_id = uuid.uuid4().hex
     seq = store.insert_document(
         session,
@@ -238,7 +279,7 @@ def upsert(
     )
     store.replace_references(session, seq, targets, new=True)
     edorgs.after_insert(session, resource.name, seq, prepared.key, document)
-    _project(session, prepared, version)
+    _project(session, prepared, version, known)
     return WriteResult(document_id, True, version)
 
 
@@ -365,10 +406,16 @@ def delete(
     return version
 
 
-def _project(session: Session, prepared: Prepared, version: int) -> None:
+def _project(
+    session: Session,
+    prepared: Prepared,
+    version: int,
+    known: dict[tuple[str, str], str] | None = None,
+) -> None:
     """Core resources also live in the canonical store (``edfi.canonical``)."""
     if prepared.resource.name in CORE_RESOURCES:
-        project_write(session, prepared.resource.name, orjson.loads(prepared.body), version)
+        body = orjson.loads(prepared.body)
+        project_write(session, prepared.resource.name, body, version, known)
 
 
 def not_found(resource: ResourceSpec, document_id: str) -> NoReturn:

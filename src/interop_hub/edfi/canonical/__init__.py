@@ -10,6 +10,11 @@ Hub ids follow the Ed-Fi Alliance's Ed-Fi → OneRoster mapping (``ids``), so th
 the reference implementation; each is recorded in the crosswalk under source ``edfi``.
 """
 
-from interop_hub.edfi.canonical.project import CORE_RESOURCES, project_delete, project_write
+from interop_hub.edfi.canonical.project import (
+    CORE_RESOURCES,
+    prefetch_users,
+    project_delete,
+    project_write,
+)
 
-__all__ = ["CORE_RESOURCES", "project_delete", "project_write"]
+__all__ = ["CORE_RESOURCES", "prefetch_users", "project_delete", "project_write"]

@@ -111,10 +111,12 @@ def ensure_user(w: Writer, kind: str, unique: str, school_id: int | None) -> str
     if doc is None:
         return None
     hub = ids.person_id(kind, unique, school_id)
-    w.upsert(User, hub, _user_values(kind, doc))
+    # New to the crosswalk, so no ORM copy of these rows is loaded yet: plain statements.
+    w.upsert_row(User, hub, _user_values(kind, doc))
     w.link("user", f"{kind}:{unique}", hub)
     if kind == "student":
-        _birth_date(w, hub, doc)
+        birth = {"birth_date": _date(doc.get("birthDate"))}
+        w.upsert_row(Demographics, hub, birth, revive=False)  # as ``_birth_date``
     return hub
 
 
@@ -232,7 +234,7 @@ def project_section_association(w: Writer, resource: str, doc: dict[str, Any]) -
             _set_role(
                 w, hub, f"edfi:teaches:{school_id}", "teacher", ids.org_id(school_id), None, None
             )
-    w.upsert(
+    w.upsert_row(
         Enrollment,
         ids.enrollment_id(unique, section, doc["beginDate"]),
         {

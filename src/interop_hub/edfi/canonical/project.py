@@ -27,7 +27,7 @@ from interop_hub.models import (
     User,
 )
 
-__all__ = ["CORE_RESOURCES", "project_delete", "project_write"]
+__all__ = ["CORE_RESOURCES", "prefetch_users", "project_delete", "project_write"]
 
 Projector = Callable[[Writer, dict[str, Any]], object]
 
@@ -129,10 +129,43 @@ _DELETES: Final[dict[str, Projector]] = {
 }
 
 
-def project_write(session: Session, resource: str, document: dict[str, Any], version: int) -> None:
+_PERSON_REFERENCES: Final = {
+    "studentReference": ("student", "studentUniqueId"),
+    "staffReference": ("staff", "staffUniqueId"),
+    "contactReference": ("contact", "contactUniqueId"),
+}
+
+
+def prefetch_users(
+    session: Session, resource: str, document: dict[str, Any]
+) -> dict[tuple[str, str], str]:
+    """The hub users of the people a write of ``resource`` names, read in one statement
+    (the write path runs it before taking the change-version lock; see ``Writer.known``)."""
+    if resource not in _WRITES:
+        return {}
+    keys = []
+    for reference, (kind, field) in _PERSON_REFERENCES.items():
+        ref = document.get(reference)
+        if isinstance(ref, dict) and isinstance(ref.get(field), str):
+            keys.append(f"{kind}:{ref[field]}")
+    if resource in people.PERSON_RESOURCES:
+        kind, field = people.PERSON_RESOURCES[resource]
+        if isinstance(document.get(field), str):
+            keys.append(f"{kind}:{document[field]}")
+    return Writer.prefetch(session, "user", keys)
+
+
+def project_write(
+    session: Session,
+    resource: str,
+    document: dict[str, Any],
+    version: int,
+    known: dict[tuple[str, str], str] | None = None,
+) -> None:
+    """``known``: crosswalk mappings read earlier in the transaction (``prefetch_users``)."""
     projector = _WRITES.get(resource)
     if projector is not None:
-        projector(Writer(session, version, utcnow()), document)
+        projector(Writer(session, version, utcnow(), dict(known or {})), document)
         session.flush()
 
 

@@ -8,12 +8,13 @@ agents, class terms) carry no status; changing them stamps their parent.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Final
+from typing import Any, Final, cast
 
 import orjson
-from sqlalchemy import delete, select
+from sqlalchemy import Table, bindparam, delete, literal, or_, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from interop_hub.edfi import documents
@@ -24,6 +25,51 @@ from interop_hub.models.base import EntityMixin
 __all__ = ["SOURCE", "Writer"]
 
 SOURCE: Final = "edfi"
+_CROSSWALK = cast(Table, Crosswalk.__table__)
+_HUB_ID = select(_CROSSWALK.c.hub_id).where(
+    _CROSSWALK.c.source == SOURCE,
+    _CROSSWALK.c.entity_type == bindparam("entity"),
+    _CROSSWALK.c.source_key == bindparam("key"),
+)
+_HUB_IDS = select(_CROSSWALK.c.source_key, _CROSSWALK.c.hub_id).where(
+    _CROSSWALK.c.source == SOURCE,
+    _CROSSWALK.c.entity_type == bindparam("entity"),
+    _CROSSWALK.c.source_key.in_(bindparam("keys", expanding=True)),
+)
+_STAMP: Final = ("change_version", "date_last_modified", "source", "source_seen_at")
+_INSERTS: Final = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
+_upserts: dict[tuple[str, str, tuple[str, ...], bool], Any] = {}
+
+
+def _link_statement(insert: Any) -> Any:
+    ins = insert(_CROSSWALK)
+    return ins.on_conflict_do_update(
+        index_elements=[_CROSSWALK.c.source, _CROSSWALK.c.entity_type, _CROSSWALK.c.source_key],
+        set_={"last_seen_at": ins.excluded.last_seen_at},
+    )
+
+
+_LINKS: Final = {dialect: _link_statement(insert) for dialect, insert in _INSERTS.items()}
+
+
+def _upsert_statement(dialect: str, table: Table, names: tuple[str, ...], revive: bool) -> Any:
+    """``INSERT ... ON CONFLICT (sourced_id) DO UPDATE ... WHERE <something differs>``, built
+    once per (dialect, table, columns, revive) with bound parameters: compiled once."""
+    cache_key = (dialect, table.name, names, revive)
+    stmt = _upserts.get(cache_key)
+    if stmt is None:
+        columns = ("sourced_id", "status", *_STAMP, *names)
+        ins: Any = _INSERTS[dialect](table).values(
+            {c: literal("active") if c == "status" else bindparam(c) for c in columns}
+        )
+        differs = [table.c[n].is_distinct_from(ins.excluded[n]) for n in names]
+        changed = or_(table.c.status != "active", *differs) if revive else or_(*differs)
+        stmt = _upserts[cache_key] = ins.on_conflict_do_update(
+            index_elements=[table.c.sourced_id],
+            set_={c: ins.excluded[c] for c in columns if c != "sourced_id"},
+            where=changed,
+        )
+    return stmt
 
 
 @dataclass
@@ -31,6 +77,10 @@ class Writer:
     session: Session
     version: int
     now: datetime
+    # Crosswalk mappings read before the change-version lock (``prefetch_users``): a
+    # mapping is never removed and its hub id never changes, so one that existed then
+    # still holds; keys not found then are looked up again under the lock.
+    known: dict[tuple[str, str], str] = field(default_factory=dict)
 
     def upsert(self, model: type[EntityMixin], sourced_id: str, values: dict[str, Any]) -> None:
         row = self.session.get(model, sourced_id)
@@ -48,6 +98,27 @@ class Writer:
             return
         for name, value in {"status": "active", **self._stamp(), **values}.items():
             setattr(row, name, value)
+
+    def upsert_row(
+        self,
+        model: type[EntityMixin],
+        sourced_id: str,
+        values: dict[str, Any],
+        *,
+        revive: bool = True,
+    ) -> None:
+        """``upsert`` in one SQL statement, without the ORM: the row is inserted, or updated
+        (and stamped) only where a value differs or it was not active, exactly as
+        ``upsert`` decides. For rows this request does not otherwise hold as ORM objects
+        (an ORM copy loaded earlier in the session would not see this write): enrollments,
+        and a person's user and demographics when the person is new to the crosswalk.
+        Values must be plain column values (names = column keys). ``revive=False``: a row
+        that is not active but holds these values is left alone."""
+        table = cast(Table, model.__table__)  # type: ignore[attr-defined]
+        dialect = self.session.get_bind().dialect.name
+        stmt = _upsert_statement(dialect, table, tuple(values), revive)
+        params = {"sourced_id": sourced_id, **self._stamp(), **values}
+        self.session.connection().execute(stmt, params)
 
     def tombstone(self, model: type[EntityMixin], sourced_id: str) -> None:
         row = self.session.get(model, sourced_id)
@@ -80,24 +151,35 @@ class Writer:
         return True
 
     def crosswalk(self, entity: str, key: str) -> str | None:
-        row = self.session.get(Crosswalk, (SOURCE, entity, key))
-        return row.hub_id if row is not None else None
+        """The hub id ``key`` maps to (one indexed SELECT; a crosswalk row never changes its
+        hub id, so there is no ORM copy to keep in step)."""
+        known = self.known.get((entity, key))
+        if known is not None:
+            return known
+        found = self.session.connection().execute(_HUB_ID, {"entity": entity, "key": key})
+        hub_id = found.scalar_one_or_none()
+        return None if hub_id is None else str(hub_id)
 
     def link(self, entity: str, key: str, hub_id: str) -> None:
-        row = self.session.get(Crosswalk, (SOURCE, entity, key))
-        if row is None:
-            self.session.add(
-                Crosswalk(
-                    source=SOURCE,
-                    entity_type=entity,
-                    source_key=key,
-                    hub_id=hub_id,
-                    first_seen_at=self.now,
-                    last_seen_at=self.now,
-                )
-            )
-        else:
-            row.last_seen_at = self.now
+        """Map ``key`` to ``hub_id`` (or mark an existing mapping seen): one statement."""
+        row = {
+            "source": SOURCE,
+            "entity_type": entity,
+            "source_key": key,
+            "hub_id": hub_id,
+            "first_seen_at": self.now,
+            "last_seen_at": self.now,
+        }
+        stmt = _LINKS[self.session.get_bind().dialect.name]
+        self.session.connection().execute(stmt, row)
+
+    @staticmethod
+    def prefetch(session: Session, entity: str, keys: list[str]) -> dict[tuple[str, str], str]:
+        """The existing crosswalk mappings of ``keys`` (one statement), for ``known``."""
+        if not keys:
+            return {}
+        rows = session.connection().execute(_HUB_IDS, {"entity": entity, "keys": keys})
+        return {(entity, str(key)): str(hub) for key, hub in rows}
 
     def document(self, resource: str, key: dict[str, Any]) -> dict[str, Any] | None:
         """The stored Ed-Fi document of ``resource`` with natural key ``key``."""
