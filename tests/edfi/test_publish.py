@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from interop_hub.auth.scopes import EDFI_READ
 from interop_hub.auth.tokens import issue_token
 from interop_hub.core.db import session_scope
+from interop_hub.edfi.canonical import publish as publish_module
 from interop_hub.edfi.canonical.publish import PublishResult, descriptors_loaded, publish
 from interop_hub.edfi.seed import load_descriptors, load_school_years
 from interop_hub.generator import generate_district
@@ -61,7 +62,10 @@ def _get(client: TestClient, headers: dict[str, str], resource: str, **params: A
     return r
 
 
+@pytest.mark.parametrize("hooks_up_to", [100_000, 0], ids=["index-per-document", "index-rebuilt"])
 def test_imported_data_is_served_by_edfi_and_follows_changes(
+    hooks_up_to: int,
+    monkeypatch: pytest.MonkeyPatch,
     db_engine: Engine,
     session_factory: sessionmaker[Session],
     client: TestClient,
@@ -69,6 +73,8 @@ def test_imported_data_is_served_by_edfi_and_follows_changes(
     package: Path,
     tmp_path: Path,
 ) -> None:
+    # The authorization index is kept per document for small runs, rebuilt for large ones.
+    monkeypatch.setattr(publish_module, "_HOOKS_UP_TO", hooks_up_to)
     import_package(db_engine, package, source="sis")
     with session_scope(session_factory) as session:
         assert not descriptors_loaded(session)

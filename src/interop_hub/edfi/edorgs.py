@@ -416,29 +416,81 @@ def descendants(session: Session, grants: Iterable[int]) -> frozenset[int]:
 
 
 def rebuild(session: Session) -> int:
-    """Recompute the whole index from the stored documents (after an upgrade from a
-    version without it, or a bulk load that bypassed the hooks); return the rows written."""
+    """Recompute the whole index from the stored documents, set-based (after an upgrade
+    from a version without it, or a bulk load such as ``canonical.publish``); return the
+    rows written. The same relationships the write hooks maintain, in dependency order:
+    ed-org-keyed documents (from their keys), students and staff (their associations'
+    rows), documents derived from them, contacts (their studentContactAssociations'
+    rows), documents derived from contacts."""
     session.execute(delete(DOCUMENT_EDORGS))
     session.execute(delete(EDORG_PARENTS))
-    indexed = [name for spec in get_registry() if rules(name := spec.name).kind != "open"]
-    stmt = (
-        select(DOCUMENTS.c.seq, DOCUMENTS.c.resource, DOCUMENTS.c.natural_key, DOCUMENTS.c.body)
-        .where(DOCUMENTS.c.resource.in_(indexed))
-        .order_by(DOCUMENTS.c.seq)
-    )
-    persons: list[tuple[str, int]] = []
-    for seq, resource, natural_key, body in session.execute(stmt).all():
-        rule = rules(resource)
-        key = orjson.loads(natural_key)
-        if rule.kind == "edorg":
-            _insert_rows(session, int(seq), _key_edorgs(rule, key))
-            if rule.parents:
-                _set_parents(session, resource, int(seq), key, orjson.loads(body))
-        elif rule.kind == "person":
-            persons.append((resource, int(seq)))
-    for resource, seq in persons:
-        # contacts get theirs through their students' studentContactAssociations
-        if resource != "contacts":
-            _recompute_person(session, resource, seq, None)
+    registry = get_registry()
+    by_kind: dict[str, list[str]] = {}
+    for spec in registry:
+        by_kind.setdefault(rules(spec.name).kind, []).append(spec.name)
+    _rebuild_keyed(session, by_kind.get("edorg", []))
+    derived = by_kind.get("derived", [])
+    for person in ("students", "staffs", "contacts"):
+        _rebuild_person(session, person)
+        _rebuild_derived(session, person, [r for r in derived if rules(r).person == person])
     count = select(func.count()).select_from(DOCUMENT_EDORGS)
     return int(session.execute(count).scalar_one())
+
+
+def _rebuild_keyed(session: Session, resources: list[str]) -> None:
+    stmt = select(
+        DOCUMENTS.c.seq, DOCUMENTS.c.resource, DOCUMENTS.c.natural_key, DOCUMENTS.c.body
+    ).where(DOCUMENTS.c.resource.in_(sorted(resources)))
+    rows: list[dict[str, int]] = []
+    parents: list[dict[str, int]] = []
+    for seq, resource, natural_key, body in session.execute(stmt):
+        rule = rules(resource)
+        own = _key_edorgs(rule, orjson.loads(natural_key))
+        rows += [{"document_seq": int(seq), "education_organization_id": e} for e in sorted(own)]
+        if rule.parents and len(own) == 1:
+            (edorg,) = own
+            parents += [
+                {"document_seq": int(seq), "education_organization_id": edorg, "parent_id": p}
+                for p in sorted(parent_edorgs(resource, orjson.loads(body)) - {edorg})
+            ]
+        if len(rows) >= 10_000:
+            session.execute(insert(DOCUMENT_EDORGS), rows)
+            rows = []
+    if rows:
+        session.execute(insert(DOCUMENT_EDORGS), rows)
+    if parents:
+        session.execute(insert(EDORG_PARENTS), parents)
+
+
+def _rebuild_person(session: Session, person: str) -> None:
+    """A person's rows: the union of the rows of the associations referencing it."""
+    assoc, target = DOCUMENTS.alias("assoc"), DOCUMENTS.alias("person")
+    rows = (
+        select(REFERENCES.c.target_seq, DOCUMENTS_EDORG_ID)
+        .distinct()
+        .join(assoc, assoc.c.seq == REFERENCES.c.document_seq)
+        .join(target, target.c.seq == REFERENCES.c.target_seq)
+        .join(DOCUMENT_EDORGS, DOCUMENT_EDORGS.c.document_seq == assoc.c.seq)
+        .where(assoc.c.resource.in_(ASSOCIATIONS[person]), target.c.resource == person)
+    )
+    session.execute(
+        insert(DOCUMENT_EDORGS).from_select(["document_seq", "education_organization_id"], rows)
+    )
+
+
+def _rebuild_derived(session: Session, person: str, resources: list[str]) -> None:
+    """Documents derived from a person copy the person's rows."""
+    if not resources:
+        return
+    doc, target = DOCUMENTS.alias("derived"), DOCUMENTS.alias("person")
+    rows = (
+        select(doc.c.seq, DOCUMENTS_EDORG_ID)
+        .distinct()
+        .join(REFERENCES, REFERENCES.c.document_seq == doc.c.seq)
+        .join(target, target.c.seq == REFERENCES.c.target_seq)
+        .join(DOCUMENT_EDORGS, DOCUMENT_EDORGS.c.document_seq == target.c.seq)
+        .where(doc.c.resource.in_(sorted(resources)), target.c.resource == person)
+    )
+    session.execute(
+        insert(DOCUMENT_EDORGS).from_select(["document_seq", "education_organization_id"], rows)
+    )
