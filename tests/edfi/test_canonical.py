@@ -19,6 +19,8 @@ from interop_hub.auth.scopes import (
     ROSTER_READONLY,
 )
 from interop_hub.core.db import session_scope
+from interop_hub.edfi.load_order import dependency_orders
+from interop_hub.edfi.registry import get_registry
 from interop_hub.edfi.seed import load_descriptors, load_school_years
 from interop_hub.generator import generate_district
 from interop_hub.generator.edfi import EDFI_RESOURCES, write_edfi_dataset
@@ -55,7 +57,10 @@ def loaded(
         load_descriptors(session)
         load_school_years(session)
     edfi = bearer(EDFI_READ, EDFI_WRITE)
-    for resource in EDFI_RESOURCES:
+    # In the API's own dependency order, as lightbeam sends: ed-org and contact
+    # associations come before school associations.
+    order = dependency_orders(get_registry())
+    for resource in sorted(EDFI_RESOURCES, key=lambda r: order[r]):
         if resource == "schoolYearTypes":
             continue  # preloaded
         for doc in dataset.get(resource, []):
@@ -120,6 +125,14 @@ def test_oneroster_serves_what_edfi_wrote_and_follows_changes(
     demographics = {d["sourcedId"]: d for d in _all(client, "/demographics", h)}
     assert set(demographics) == set(students)
     assert demographics[user["sourcedId"]]["birthDate"] == one["birthDate"]
+    seoa = next(
+        a
+        for a in dataset["studentEducationOrganizationAssociations"]
+        if a["studentReference"]["studentUniqueId"] == uid
+    )
+    sexes = {"Female": "female", "Male": "male", "Non-binary": "other"}
+    expected_sex = sexes.get(seoa.get("sexDescriptor", "#").split("#")[1])
+    assert demographics[user["sourcedId"]].get("sex") == expected_sex
 
     users = _all(client, "/users", h)
     assert all(u["roles"] for u in users), "every projected user has a role at an org"

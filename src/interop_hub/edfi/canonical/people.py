@@ -117,6 +117,12 @@ def ensure_user(w: Writer, kind: str, unique: str, school_id: int | None) -> str
     if kind == "student":
         birth = {"birth_date": _date(doc.get("birthDate"))}
         w.upsert_row(Demographics, hub, birth, revive=False)  # as ``_birth_date``
+        # Ed-Fi's load order sends ed-org associations before school associations: the
+        # ones stored before the student had a user are projected now.
+        for seoa in w.referencing(
+            "students", {"studentUniqueId": unique}, ("studentEducationOrganizationAssociations",)
+        ):
+            project_seoa(w, seoa)
     return hub
 
 
@@ -181,6 +187,12 @@ def project_ssa(w: Writer, doc: dict[str, Any]) -> None:
     user = w.session.get(User, hub)
     if grade and user is not None and user.grades != [grade]:
         w.upsert(User, hub, {"grades": [grade]})
+    # Contact associations stored before the student had a school (Ed-Fi's load order sends
+    # them first) are projected once it has one; re-projecting is a no-op.
+    for association in w.referencing(
+        "students", {"studentUniqueId": unique}, ("studentContactAssociations",)
+    ):
+        project_contact_association(w, association)
 
 
 def _school_of(w: Writer, ed_org: int) -> int | None:

@@ -189,6 +189,28 @@ class Writer:
         body: dict[str, Any] = orjson.loads(stored.body)
         return body
 
+    def referencing(
+        self, resource: str, key: dict[str, Any], resources: tuple[str, ...]
+    ) -> list[dict[str, Any]]:
+        """The stored documents of ``resources`` that reference the ``resource`` item with
+        natural key ``key``, oldest first."""
+        target = documents.load_by_hash(self.session, key_hash(resource, key))
+        if target is None:
+            return []
+        stmt = (
+            select(documents.DOCUMENTS.c.body)
+            .join(
+                documents.REFERENCES,
+                documents.REFERENCES.c.document_seq == documents.DOCUMENTS.c.seq,
+            )
+            .where(
+                documents.REFERENCES.c.target_seq == target.seq,
+                documents.DOCUMENTS.c.resource.in_(resources),
+            )
+            .order_by(documents.DOCUMENTS.c.seq)
+        )
+        return [orjson.loads(body) for body in self.session.scalars(stmt)]
+
     def _stamp(self) -> dict[str, Any]:
         return {
             "change_version": self.version,
