@@ -26,6 +26,8 @@ def register_routers(app: FastAPI) -> None:
     app.include_router(edfi_resources.router)
     from interop_hub.oneroster import endpoints_v1p1 as oneroster_v1p1
     from interop_hub.oneroster import endpoints_v1p2 as oneroster_v1p2
+    from interop_hub.oneroster.endpoints import add_routes
 
-    app.include_router(oneroster_v1p2.router)
-    app.include_router(oneroster_v1p1.router)
+    # Added to the app's router itself, not included (see ``add_routes``).
+    add_routes(app.router, oneroster_v1p2.BINDING)
+    add_routes(app.router, oneroster_v1p1.BINDING)

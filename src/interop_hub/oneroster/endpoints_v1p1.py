@@ -7,22 +7,20 @@ from __future__ import annotations
 from typing import Final
 
 from interop_hub.auth.dependencies import V1p1DemographicsRead, V1p1RosterCoreRead, V1p1RosterRead
-from interop_hub.oneroster.endpoints import Binding, build_router
+from interop_hub.oneroster.endpoints import Binding
 
-__all__ = ["PREFIX", "router"]
+__all__ = ["BINDING", "PREFIX"]
 
 PREFIX: Final = "/ims/oneroster/v1p1"
 
-router = build_router(
-    Binding(
-        version="v1p1",
-        prefix=PREFIX,
-        tag="OneRoster 1.1 Rostering",
-        scopes={
-            "core": V1p1RosterCoreRead,
-            "roster": V1p1RosterRead,
-            "demographics": V1p1DemographicsRead,
-        },
-        operation_suffix="V1p1",
-    )
+BINDING = Binding(
+    version="v1p1",
+    prefix=PREFIX,
+    tag="OneRoster 1.1 Rostering",
+    scopes={
+        "core": V1p1RosterCoreRead,
+        "roster": V1p1RosterRead,
+        "demographics": V1p1DemographicsRead,
+    },
+    operation_suffix="V1p1",
 )

@@ -5,17 +5,15 @@ from __future__ import annotations
 from typing import Final
 
 from interop_hub.auth.dependencies import DemographicsRead, RosterCoreRead, RosterRead
-from interop_hub.oneroster.endpoints import Binding, build_router
+from interop_hub.oneroster.endpoints import Binding
 
-__all__ = ["PREFIX", "router"]
+__all__ = ["BINDING", "PREFIX"]
 
 PREFIX: Final = "/ims/oneroster/rostering/v1p2"
 
-router = build_router(
-    Binding(
-        version="v1p2",
-        prefix=PREFIX,
-        tag="OneRoster 1.2 Rostering",
-        scopes={"core": RosterCoreRead, "roster": RosterRead, "demographics": DemographicsRead},
-    )
+BINDING = Binding(
+    version="v1p2",
+    prefix=PREFIX,
+    tag="OneRoster 1.2 Rostering",
+    scopes={"core": RosterCoreRead, "roster": RosterRead, "demographics": DemographicsRead},
 )
