@@ -6,9 +6,12 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Callable, Iterator
+from functools import cache
 from pathlib import Path
+from typing import Any
 
 import pytest
+import yaml
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, create_engine, delete, text, update
@@ -24,6 +27,17 @@ from interop_hub.models import HubState
 
 SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 TEST_JWT_SECRET = "test-signing-key-0123456789abcdef0123456789abcdef"
+
+
+@cache
+def official_edfi_components() -> dict[str, Any]:
+    """``components`` of the official Ed-Fi DS 5.0 resources OpenAPI in ``../shared/data``
+    (parsed once per test run: the YAML takes seconds even with the C loader)."""
+    path = shared_data("edfi", "openapi", "resources-ds-5.0.yml")
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    document = yaml.load(path.read_text(encoding="utf-8"), Loader=loader)  # noqa: S506
+    components: dict[str, Any] = document["components"]
+    return components
 
 
 def shared_data(*parts: str) -> Path:

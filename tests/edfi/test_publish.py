@@ -6,13 +6,11 @@ from __future__ import annotations
 import csv
 import shutil
 from collections.abc import Callable
-from functools import cache
 from pathlib import Path
 from typing import Any
 
 import jsonschema
 import pytest
-import yaml
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
@@ -26,23 +24,12 @@ from interop_hub.edfi.seed import load_descriptors, load_school_years
 from interop_hub.generator import generate_district
 from interop_hub.models import Class, Enrollment
 from interop_hub.sync.oneroster_csv import import_package
-from tests.conftest import TEST_JWT_SECRET, shared_data
+from tests.conftest import TEST_JWT_SECRET, official_edfi_components
 from tests.edfi.conftest import DATA
-
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-@cache
-def _components() -> dict[str, Any]:
-    """The official DS 5.0 OpenAPI components (parsing the YAML takes seconds: once)."""
-    path = shared_data("edfi", "openapi", "resources-ds-5.0.yml")
-    document = yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER)  # noqa: S506
-    components: dict[str, Any] = document["components"]
-    return components
 
 
 def _validator(schema: str) -> jsonschema.Draft4Validator:
-    ref = {"$ref": f"#/components/schemas/{schema}", "components": _components()}
+    ref = {"$ref": f"#/components/schemas/{schema}", "components": official_edfi_components()}
     return jsonschema.Draft4Validator(ref)
 
 

@@ -12,11 +12,10 @@ from typing import Any
 import jsonschema
 import orjson
 import pytest
-import yaml
 
 from interop_hub.generator import GenerationSummary
 from interop_hub.generator.edfi import EDFI_RESOURCES, write_edfi_dataset
-from tests.conftest import shared_data
+from tests.conftest import official_edfi_components, shared_data
 from tests.generator.checks import Package
 
 # Reference property -> (target resource, its identity fields as named in the reference).
@@ -96,8 +95,7 @@ def test_every_core_resource_is_written(
 def test_documents_validate_against_the_official_ds5_schema(
     dataset: tuple[dict[str, int], dict[str, list[dict[str, Any]]]],
 ) -> None:
-    spec_path = shared_data("edfi", "openapi", "resources-ds-5.0.yml")
-    components = yaml.safe_load(spec_path.read_text(encoding="utf-8"))["components"]
+    components = official_edfi_components()
     _, docs = dataset
     for resource, items in docs.items():
         name = SINGULAR.get(resource, resource[:-1])
