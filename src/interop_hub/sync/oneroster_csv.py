@@ -51,6 +51,7 @@ from interop_hub.connectors.oneroster_csv import (
 )
 from interop_hub.core.clock import utcnow
 from interop_hub.core.errors import ImportRejected
+from interop_hub.core.statistics import refresh_statistics
 from interop_hub.sync.apply import Stamp, apply_entity, count_unchanged, touch_crosswalk
 from interop_hub.sync.change_version import commit_version, lock_next
 from interop_hub.sync.children import sync_agents, sync_class_terms, sync_roles
@@ -278,16 +279,9 @@ _CANONICAL_TABLES = (
 
 
 def _refresh_statistics(sql: SqlRunner) -> None:
-    """Give the planner fresh statistics after a change, so that delta pulls
-    (``dateLastModified>``) and paging pick the right indexes straight away rather than after
-    autovacuum (which may be off). PostgreSQL ``ANALYZE`` samples a bounded number of rows;
-    SQLite's ``PRAGMA optimize`` analyses only tables whose statistics are stale."""
-    if sql.pg:
-        for table in _CANONICAL_TABLES:
-            sql.run(f"ANALYZE {table}")
-    else:
-        sql.run("PRAGMA analysis_limit=1000")
-        sql.run("PRAGMA optimize")
+    """Fresh planner statistics so that delta pulls (``dateLastModified>``) and paging pick
+    the right indexes straight away (``core.statistics``)."""
+    refresh_statistics(sql.conn, _CANONICAL_TABLES)
     sql.conn.commit()
 
 

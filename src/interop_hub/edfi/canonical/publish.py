@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session
 
 from interop_hub.core.clock import utcnow
 from interop_hub.core.errors import HubError
+from interop_hub.core.statistics import refresh_statistics
 from interop_hub.edfi import documents as store
 from interop_hub.edfi import edorgs
 from interop_hub.edfi.canonical.documents_from import build_documents
@@ -145,6 +146,7 @@ def publish(session: Session) -> PublishResult:
         result.deleted[resource] += 1
     if len(indexed) > _HOOKS_UP_TO:
         edorgs.rebuild(session)
+        refresh_statistics(session.connection(), _EDFI_TABLES)
     result.change_version = version
     result.seconds = time.perf_counter() - started
     _record(session, result)
@@ -152,6 +154,7 @@ def publish(session: Session) -> PublishResult:
 
 
 _CHUNK: Final = 1000
+_EDFI_TABLES: Final = ("edfi_documents", "edfi_references", "edfi_document_edorgs")
 _HOOKS_UP_TO: Final = 2000
 """Up to this many written documents the authorization index is kept per document (about
 0.7 ms each); above, one set-based rebuild (about 1 s per 180k index rows on SQLite)."""
