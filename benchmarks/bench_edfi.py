@@ -60,7 +60,7 @@ import sys
 import time
 import warnings
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -197,6 +197,9 @@ def hub_server(db_url: str, workers: int, rate_limit: int) -> Any:
 
 def raw_server(db_url: str, workers: int) -> Any:
     port = _free_port()
+    # The table exists before the workers start: two workers racing on CREATE TABLE IF NOT
+    # EXISTS can fail on PostgreSQL (pg_type unique violation) and drop a connection.
+    _create_raw_table(db_url)
     command = [
         sys.executable,
         "-m",
@@ -216,6 +219,21 @@ def raw_server(db_url: str, workers: int) -> Any:
 _raw_db: Any = None
 
 
+def _create_raw_table(db_url: str) -> None:
+    ddl = f"CREATE TABLE IF NOT EXISTS {RAW_TABLE} (k TEXT PRIMARY KEY, b TEXT)"
+    if db_url.startswith("sqlite"):
+        import sqlite3
+
+        with closing(sqlite3.connect(db_url.removeprefix("sqlite:///"))) as conn:
+            conn.execute(ddl)
+            conn.commit()
+    else:
+        import psycopg
+
+        with psycopg.connect(db_url.replace("postgresql+psycopg", "postgresql")) as conn:
+            conn.execute(ddl)
+
+
 def _raw_connection() -> Any:
     """The raw baseline's DBAPI connection (one per worker process)."""
     global _raw_db
@@ -227,14 +245,11 @@ def _raw_connection() -> Any:
             conn = sqlite3.connect(url.removeprefix("sqlite:///"), isolation_level=None)
             for pragma in ("journal_mode=WAL", "synchronous=NORMAL", "busy_timeout=30000"):
                 conn.execute(f"PRAGMA {pragma}")
-            conn.execute(f"CREATE TABLE IF NOT EXISTS {RAW_TABLE} (k TEXT PRIMARY KEY, b TEXT)")
             _raw_db = ("sqlite", conn)
         else:
             import psycopg
 
             conn = psycopg.connect(url.replace("postgresql+psycopg", "postgresql"))
-            conn.execute(f"CREATE TABLE IF NOT EXISTS {RAW_TABLE} (k TEXT PRIMARY KEY, b TEXT)")
-            conn.commit()
             _raw_db = ("pg", conn)
     return _raw_db
 
