@@ -8,8 +8,13 @@
     ├── Forbidden                 (403, forbidden)
     ├── NotFound                  (404, unknownobject)
     ├── Unprocessable             (422, invaliddata)
+    ├── Conflict                  (409, conflict)
     ├── RateLimited               (429, server_busy)
-    └── ImportRejected            (422, invaliddata; carries a per-row report)
+    ├── ImportRejected            (422, invaliddata; carries a per-row report)
+    └── SourceError               (502, source_error: a connector's source failed)
+        ├── SourceAuthError       (credentials rejected: 401/403 from the source)
+        ├── SourceUnavailable     (unreachable, timeouts, 5xx, 429 beyond the retry budget)
+        └── SourceDataError       (malformed JSON, a repeating page, an unexpected shape)
 
 The OneRoster surface renders these as ``imsx_*`` status payloads; the admin/CLI surface
 as plain JSON or text. Expected errors are always ``HubError`` subclasses; anything else
@@ -21,6 +26,7 @@ from __future__ import annotations
 from typing import Any
 
 __all__ = [
+    "Conflict",
     "Forbidden",
     "HubError",
     "ImportRejected",
@@ -29,6 +35,10 @@ __all__ = [
     "InvalidSelectionField",
     "NotFound",
     "RateLimited",
+    "SourceAuthError",
+    "SourceDataError",
+    "SourceError",
+    "SourceUnavailable",
     "Unauthorized",
     "Unprocessable",
 ]
@@ -80,6 +90,11 @@ class Unprocessable(HubError):
     code_minor = "invaliddata"
 
 
+class Conflict(HubError):
+    status_code = 409
+    code_minor = "conflict"
+
+
 class RateLimited(HubError):
     status_code = 429
     code_minor = "server_busy"
@@ -94,3 +109,22 @@ class ImportRejected(HubError):
     def __init__(self, message: str, problems: list[Any]) -> None:
         super().__init__(message)
         self.problems = problems
+
+
+class SourceError(HubError):
+    """A connector's source failed; the run fails and nothing is applied."""
+
+    status_code = 502
+    code_minor = "source_error"
+
+
+class SourceAuthError(SourceError):
+    pass
+
+
+class SourceUnavailable(SourceError):
+    pass
+
+
+class SourceDataError(SourceError):
+    pass
