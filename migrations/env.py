@@ -7,7 +7,7 @@ from alembic import context
 
 import interop_hub.models  # noqa: F401  (registers every table)
 from interop_hub.config import get_settings
-from interop_hub.core.db import Base, create_db_engine, is_sqlite
+from interop_hub.core.db import Base, create_db_engine, is_hub_object, is_sqlite
 
 target_metadata = Base.metadata
 
@@ -30,6 +30,7 @@ def _run(connection: object, sqlite: bool) -> None:
         target_metadata=target_metadata,
         render_as_batch=sqlite,
         compare_type=True,
+        include_name=is_hub_object,
     )
     with context.begin_transaction():
         context.run_migrations()

@@ -27,6 +27,7 @@ from interop_hub.models import HubState
 
 SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 TEST_JWT_SECRET = "test-signing-key-0123456789abcdef0123456789abcdef"
+TEST_SECRETS_KEY = "dGVzdC1zZWNyZXRzLWtleS0wMTIzNDU2Nzg5YWJjZGU="
 
 
 @cache
@@ -97,7 +98,15 @@ def session_factory(db_engine: Engine) -> sessionmaker[Session]:
 
 @pytest.fixture
 def settings(tmp_path: Path, database_url: str) -> Settings:
-    return Settings(data_dir=tmp_path, database_url=database_url, jwt_secret=TEST_JWT_SECRET)
+    # No scheduler thread in tests: runs started through /admin still execute in the
+    # app's pool; scheduling is tested through sync.schedule.tick directly.
+    return Settings(
+        data_dir=tmp_path,
+        database_url=database_url,
+        jwt_secret=TEST_JWT_SECRET,
+        secrets_key=TEST_SECRETS_KEY,
+        sync_scheduler=False,
+    )
 
 
 @pytest.fixture

@@ -13,6 +13,9 @@ def register_routers(app: FastAPI) -> None:
 
     app.include_router(health.router)
     app.include_router(auth_endpoints.router)
+    from interop_hub.admin import endpoints as admin_endpoints
+
+    app.include_router(admin_endpoints.router)
     # Ed-Fi first: its few generic routes cost OneRoster requests a few route checks, while
     # behind OneRoster's ~100 routes every Ed-Fi request paid ~0.15-0.2 ms of matching.
     from interop_hub.edfi import endpoints as edfi_resources

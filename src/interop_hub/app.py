@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request
@@ -86,6 +86,27 @@ def _install_error_handlers(app: FastAPI) -> None:
         return _render(request, 500, "Internal server error.", "internal_server_error", exc)
 
 
+def _start_sync_executor(app: FastAPI, settings: Settings) -> Callable[[], None]:
+    """How runs started through /admin execute: queued for procrastinate workers, or in
+    this process (with the in-process scheduler, on the embedded default)."""
+    if settings.sync_queue:
+        from interop_hub.sync.queue import defer_run
+
+        def queue(run_id: int, source: str) -> None:
+            if not defer_run(settings, run_id, source):
+                raise HubError("INTEROP_HUB_SYNC_QUEUE needs PostgreSQL with the queue schema")
+
+        app.state.sync_dispatch = queue
+        return lambda: None
+    from interop_hub.sync.schedule import InProcessScheduler
+
+    scheduler = InProcessScheduler(app.state.engine, settings)
+    app.state.sync_dispatch = lambda run_id, source: scheduler.dispatch(run_id)
+    if settings.sync_scheduler:
+        scheduler.start()
+    return scheduler.stop
+
+
 def create_app(settings: Settings | None = None, engine: Engine | None = None) -> FastAPI:
     """Build the ASGI app. Pass ``engine`` to share one (tests); otherwise one is created."""
     settings = settings or get_settings()
@@ -95,7 +116,9 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         own_engine = engine is None
         app.state.engine = engine or create_db_engine(settings.resolved_database_url())
         app.state.sessionmaker = make_sessionmaker(app.state.engine)
+        stop = _start_sync_executor(app, settings)
         yield
+        stop()
         if own_engine:
             app.state.engine.dispose()
 

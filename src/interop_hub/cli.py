@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from interop_hub.admin.cli import connectors, runs, worker
 from interop_hub.clients.cli import clients
 from interop_hub.config import get_settings
 from interop_hub.edfi.cli import edfi
@@ -21,6 +22,9 @@ def main() -> None:
 
 main.add_command(clients)
 main.add_command(edfi)
+main.add_command(connectors)
+main.add_command(runs)
+main.add_command(worker)
 
 
 @main.group()

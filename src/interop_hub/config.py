@@ -30,6 +30,32 @@ class Settings(BaseSettings):
         default=None,
         description="HMAC key for access tokens; generated into data_dir when unset.",
     )
+    secrets_key: str | None = Field(
+        default=None,
+        description="Fernet key that encrypts connector secrets at rest. When unset, the "
+        "file data_dir/secrets.key is used if it exists (``interop-hub connectors keygen`` "
+        "writes it; the demo does too); otherwise storing a secret is refused.",
+    )
+    sync_spool_dir: Path | None = Field(
+        default=None,
+        description="Scratch folder for staged sync data (default: data_dir/spool). The "
+        "durable copy of staged data lives in the database.",
+    )
+    sync_queue: bool = Field(
+        default=False,
+        description="Run syncs on procrastinate worker processes (`interop-hub worker`; "
+        "PostgreSQL only). Off: the API process runs them and the schedule in-process.",
+    )
+    sync_scheduler: bool = Field(
+        default=True,
+        description="Run the in-process scheduler in the API process (when sync_queue is off).",
+    )
+    sync_lease_seconds: int = Field(
+        default=120,
+        ge=10,
+        description="A running sync renews its lease this often (a third of it); a run "
+        "whose lease ran out belongs to a worker that died and is recovered.",
+    )
     token_ttl_seconds: int = Field(default=3600, ge=60, le=86400)
     public_base_url: str | None = Field(
         default=None,

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from interop_hub.auth.scopes import ALL_SCOPES
 from interop_hub.clients.provision import provision_client
 from interop_hub.config import Settings
+from interop_hub.core.crypto import generate_key_file
 from interop_hub.core.db import create_db_engine, make_sessionmaker, session_scope
 from interop_hub.core.migrate import upgrade
 from interop_hub.edfi.canonical.publish import publish, summary
@@ -34,6 +35,8 @@ def prepare_demo(settings: Settings, students: int, seed: int = 1) -> DemoInfo:
     """Migrate; load a generated district if the store is empty; create a fresh demo client."""
     url = settings.resolved_database_url()
     upgrade(url)
+    if not settings.secrets_key:
+        generate_key_file(settings)  # so connectors with secrets can be registered
     engine = create_db_engine(url)
     try:
         with engine.connect() as conn:
@@ -78,6 +81,9 @@ def usage_text(info: DemoInfo, base_url: str) -> str:
             f"  curl -s -H \"Authorization: Bearer $TOKEN\" '{api}/students?limit=2'",
             '  curl -s -H "Authorization: Bearer $TOKEN" '
             f"'{base_url}/edfi/data/v3/ed-fi/sections?limit=2'",
+            "",
+            "Admin (connectors, sync runs; the demo client also holds the admin scope):",
+            f"  curl -s -H \"Authorization: Bearer $TOKEN\" '{base_url}/admin/connector-kinds'",
             "",
             f"API docs: {base_url}/docs",
         ]

@@ -22,6 +22,7 @@ def test_short_names_expand_to_uris() -> None:
         "roster-demographics.readonly",
         "edfi.read",
         "edfi.write",
+        "admin",
     }
 
 

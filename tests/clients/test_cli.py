@@ -15,6 +15,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from interop_hub.auth.scopes import (
+    ADMIN,
     ALL_SCOPES,
     EDFI_READ,
     EDFI_WRITE,
@@ -104,7 +105,7 @@ def test_create_with_scopes_and_json(runner: CliRunner) -> None:
     )
     assert result.exit_code == 0, result.output
     payload = json.loads(result.stdout)
-    assert set(payload["scopes"]) == ALL_SCOPES - {EDFI_READ, EDFI_WRITE}
+    assert set(payload["scopes"]) == ALL_SCOPES - {EDFI_READ, EDFI_WRITE, ADMIN}
     assert payload["client_secret"].startswith("ihs_")
 
     listing = runner.invoke(main, ["clients", "list", "--json"])

@@ -11,6 +11,7 @@ from starlette.concurrency import run_in_threadpool
 
 from interop_hub.auth.rate_limit import limiter_for
 from interop_hub.auth.scopes import (
+    ADMIN,
     ROSTER_CORE_READONLY,
     ROSTER_DEMOGRAPHICS_READONLY,
     ROSTER_READONLY,
@@ -22,6 +23,7 @@ from interop_hub.auth.tokens import verify_token
 from interop_hub.core.errors import Forbidden, Unauthorized
 
 __all__ = [
+    "AdminAccess",
     "AuthSubject",
     "Authenticator",
     "DemographicsRead",
@@ -110,3 +112,6 @@ V1p1DemographicsRead = Annotated[
     AuthSubject,
     Depends(Authenticator(V1P1_ROSTER_DEMOGRAPHICS_READONLY, ROSTER_DEMOGRAPHICS_READONLY)),
 ]
+
+# District IT only: connectors, sync runs and holds under /admin.
+AdminAccess = Annotated[AuthSubject, Depends(Authenticator(ADMIN))]

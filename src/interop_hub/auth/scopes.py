@@ -8,6 +8,7 @@ from typing import Final
 from interop_hub.core.errors import InvalidRequest
 
 __all__ = [
+    "ADMIN",
     "ALL_SCOPES",
     "EDFI_READ",
     "EDFI_SCOPE_PREFIX",
@@ -49,9 +50,18 @@ V1P1_ROSTER_DEMOGRAPHICS_READONLY: Final = (
 EDFI_SCOPE_PREFIX: Final = "urn:interop-hub:scope:"
 EDFI_READ: Final = EDFI_SCOPE_PREFIX + "edfi.read"
 EDFI_WRITE: Final = EDFI_SCOPE_PREFIX + "edfi.write"
+# District IT: connectors, sync runs, holds (/admin). Never granted to vendors.
+ADMIN: Final = EDFI_SCOPE_PREFIX + "admin"
 
 ALL_SCOPES: Final = frozenset(
-    {ROSTER_CORE_READONLY, ROSTER_READONLY, ROSTER_DEMOGRAPHICS_READONLY, EDFI_READ, EDFI_WRITE}
+    {
+        ROSTER_CORE_READONLY,
+        ROSTER_READONLY,
+        ROSTER_DEMOGRAPHICS_READONLY,
+        EDFI_READ,
+        EDFI_WRITE,
+        ADMIN,
+    }
 )
 
 
@@ -69,6 +79,8 @@ SCOPE_DESCRIPTIONS: Final[dict[str, str]] = {
     EDFI_READ: "Read every Ed-Fi resource, descriptor and change query under /edfi.",
     EDFI_WRITE: "Create, update and delete Ed-Fi resources and descriptors under /edfi "
     "(includes reading them).",
+    ADMIN: "Administer the hub: register and run connectors, approve or discard held sync "
+    "runs (/admin). For district IT, not for vendors.",
 }
 
 

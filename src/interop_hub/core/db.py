@@ -7,7 +7,7 @@ Services never commit: the request boundary (``session_scope`` or the FastAPI de
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
@@ -22,6 +22,7 @@ __all__ = [
     "DbSession",
     "create_db_engine",
     "get_session",
+    "is_hub_object",
     "is_sqlite",
     "make_sessionmaker",
     "session_scope",
@@ -38,6 +39,12 @@ NAMING_CONVENTION = {
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+def is_hub_object(name: str | None, type_: str, _parents: Mapping[str, str | None]) -> bool:
+    """Alembic's ``include_name`` filter: the job queue's own tables (procrastinate's schema,
+    installed by a migration on PostgreSQL) are not described by the models."""
+    return not (type_ == "table" and (name or "").startswith("procrastinate_"))
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

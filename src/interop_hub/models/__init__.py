@@ -3,6 +3,7 @@
 from interop_hub.models.academic_sessions import AcademicSession
 from interop_hub.models.classes import Class, ClassTerm
 from interop_hub.models.clients import ApiClient
+from interop_hub.models.connectors import ConnectorBookmark, ConnectorInstance, SyncRunFile
 from interop_hub.models.courses import Course
 from interop_hub.models.crosswalk import Crosswalk
 from interop_hub.models.demographics import Demographics
@@ -18,11 +19,12 @@ from interop_hub.models.enrollments import Enrollment
 from interop_hub.models.hub_state import HubState
 from interop_hub.models.orgs import Org
 from interop_hub.models.rate_limits import RateLimitWindow
-from interop_hub.models.sync_runs import SyncRun
+from interop_hub.models.sync_runs import ACTIVE_STATES, SyncRun
 from interop_hub.models.users import User, UserAgent, UserProfile, UserRole
 from interop_hub.models.whole_child import AssessmentResult, AttendanceEvent, GradeRecord
 
 __all__ = [
+    "ACTIVE_STATES",
     "AcademicSession",
     "ApiClient",
     "ApiClientEdorg",
@@ -30,6 +32,8 @@ __all__ = [
     "AttendanceEvent",
     "Class",
     "ClassTerm",
+    "ConnectorBookmark",
+    "ConnectorInstance",
     "Course",
     "Crosswalk",
     "Demographics",
@@ -46,6 +50,7 @@ __all__ = [
     "Org",
     "RateLimitWindow",
     "SyncRun",
+    "SyncRunFile",
     "User",
     "UserAgent",
     "UserProfile",

@@ -33,11 +33,12 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
 
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from interop_hub.connectors.oneroster_csv import (
@@ -68,7 +69,13 @@ from interop_hub.sync.runs import finish_run, start_run
 from interop_hub.sync.sql import SqlRunner
 from interop_hub.sync.staging import Staging, staging_table
 
-__all__ = ["DEFAULT_SOURCE", "PackageRejected", "default_source", "import_package"]
+__all__ = [
+    "DEFAULT_SOURCE",
+    "ApplyHooks",
+    "PackageRejected",
+    "default_source",
+    "import_package",
+]
 
 DEFAULT_SOURCE: Final = "oneroster-csv"
 KIND: Final = "oneroster-csv"
@@ -89,6 +96,14 @@ _CHILD_LOADS: Final[dict[str, tuple[tuple[str, str], ...]]] = {
     "classes": (("class_terms", "class_terms"),),
     "users": (("user_agents", "user_agents"), ("user_roles", "roles"), ("user_roles", "user_orgs")),
 }
+
+
+@dataclass(frozen=True)
+class ApplyHooks:
+    """How a connector run extends an import (see ``import_package``)."""
+
+    more: Callable[[Connection, Stamp], dict[str, EntityStats]] | None = None
+    decide: Callable[[Connection, ImportResult], str] | None = None
 
 
 class PackageRejected(ImportRejected):
@@ -132,11 +147,17 @@ def import_package(
     source: str | None = None,
     batch_size: int = 5000,
     max_problems: int = 10_000,
+    run_id: int | None = None,
+    hooks: ApplyHooks | None = None,
 ) -> ImportResult:
     """Validate and apply the package at ``path``; raise ``PackageRejected`` on any error.
 
     ``source`` names the feed (crosswalk namespace, provenance, scope of bulk deletions);
-    by default it is derived from the manifest (see ``default_source``).
+    by default it is derived from the manifest (see ``default_source``). A connector run
+    passes its own ``run_id`` (the row already exists) and ``hooks``: ``more`` applies
+    more files in the same transaction (assessment results), and ``decide`` sees the
+    computed diff before anything commits and may keep it (``applied``) or roll it back
+    (``held``, or ``diffed`` for a dry run); the result's ``state`` says which.
     """
     engine = _engine(target)
     path = Path(path)
@@ -146,15 +167,17 @@ def import_package(
         package = CsvPackage(path)
     except PackageError as exc:
         report.error(path.name, None, None, str(exc))
-        run_id = start_run(engine, source=source or DEFAULT_SOURCE, kind=KIND, stats={})
+        if run_id is None:
+            run_id = start_run(engine, source=source or DEFAULT_SOURCE, kind=KIND, stats={})
         _finish_rejected(engine, run_id, report, {"path": str(path)})
         raise PackageRejected(report, run_id) from None
     with package:
         reader = PackageReader(package, report, batch_size)
         name = source or default_source(reader.manifest)
-        run_id = start_run(engine, source=name, kind=KIND, stats={"path": str(path)})
+        if run_id is None:
+            run_id = start_run(engine, source=name, kind=KIND, stats={"path": str(path)})
         try:
-            return _run(engine, reader, report, name, run_id, started)
+            return _run(engine, reader, report, name, run_id, started, hooks or ApplyHooks())
         except PackageRejected:
             raise
         except BaseException as exc:
@@ -189,6 +212,7 @@ def _run(
     source: str,
     run_id: int,
     started: float,
+    hooks: ApplyHooks,
 ) -> ImportResult:
     modes = {f: reader.mode(f) for f in ("orgs", "academicSessions", "courses", "classes")}
     modes |= {f: reader.mode(f) for f in ("users", "roles", "userProfiles")}
@@ -221,7 +245,7 @@ def _run(
                 _finish_rejected(engine, run_id, report, info)
                 raise PackageRejected(report, run_id)
             mark = time.perf_counter()
-            stats, extra, version = _apply(sql, staging, reader, modes, source)
+            stats, extra, version = _apply(sql, staging, reader, modes, source, hooks)
             timings["apply"] = time.perf_counter() - mark
             info["timings"] = {k: round(v, 2) for k, v in timings.items()}
             result = ImportResult(
@@ -235,6 +259,12 @@ def _run(
                 seconds=time.perf_counter() - started,
                 extra={**info, **extra},
             )
+            if hooks.decide is not None:
+                result.state = hooks.decide(conn, result)
+                if result.state != "applied":
+                    conn.rollback()
+                    result.change_version = None
+                    return result
             finish_run(
                 conn,
                 run_id,
@@ -357,6 +387,7 @@ def _apply(
     reader: PackageReader,
     modes: Mapping[str, Mode],
     source: str,
+    hooks: ApplyHooks,
 ) -> tuple[dict[str, EntityStats], dict[str, object], int | None]:
     staged = staging.counts
     version = lock_next(sql)
@@ -397,6 +428,8 @@ def _apply(
     extra["users_with_role_changes"] = roles_changed
     if "roles" in reader.rows_read:
         extra["roles_rows"] = reader.rows_read["roles"]
+    if hooks.more is not None:
+        stats |= hooks.more(sql.conn, stamp)
     changed = any(s.changed for s in stats.values())
     if changed:
         commit_version(sql, version)

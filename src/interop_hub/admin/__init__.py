@@ -1,0 +1,1 @@
+"""District IT administration: connectors, sync runs, holds (REST under /admin, and CLI)."""
