@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import argparse
 
-from benchmarks import bench_delta, bench_edfi, bench_import, bench_serve
+from benchmarks import bench_delta, bench_edfi, bench_import, bench_serve, bench_sync
 
 
 def main() -> None:
@@ -33,8 +33,11 @@ def main() -> None:
         "--edfi-workers", type=int, default=2, help="uvicorn workers for the Ed-Fi benchmark"
     )
     parser.add_argument(
+        "--sync-size", type=int, default=100_000, help="district size for the sync benchmark"
+    )
+    parser.add_argument(
         "--only",
-        default="import,serve,delta,edfi",
+        default="import,serve,delta,edfi,sync",
         help="which benchmarks to run (comma-separated)",
     )
     args = parser.parse_args()
@@ -48,6 +51,8 @@ def main() -> None:
         bench_delta.run(args.serve_size, kinds)
     if "edfi" in only:
         bench_edfi.run(args.edfi_size, kinds, args.edfi_workers)
+    if "sync" in only:
+        bench_sync.run(args.sync_size, kinds)
 
 
 if __name__ == "__main__":

@@ -30,6 +30,8 @@ class LiveHub:
     db_url: str
     token: str
     pid: int
+    client_id: str = ""
+    client_secret: str = ""
 
 
 def prepare(db_url: str, package: Path, source: str = "bench") -> float:
@@ -45,7 +47,9 @@ def _free_port() -> int:
 
 
 @contextmanager
-def live_hub(db_url: str) -> Iterator[LiveHub]:
+def live_hub(
+    db_url: str, scopes: tuple[str, ...] = ("roster-core.readonly", "roster.readonly")
+) -> Iterator[LiveHub]:
     port = _free_port()
     env = {
         **os.environ,
@@ -70,7 +74,7 @@ def live_hub(db_url: str) -> Iterator[LiveHub]:
             raise RuntimeError("uvicorn did not start")
         creds = provision_client(
             "bench",
-            ["roster-core.readonly", "roster.readonly"],
+            list(scopes),
             settings=Settings(database_url=db_url),
         )
         resp = httpx.post(
@@ -79,7 +83,14 @@ def live_hub(db_url: str) -> Iterator[LiveHub]:
             auth=(creds.client_id, creds.client_secret),
         )
         resp.raise_for_status()
-        yield LiveHub(base, db_url, resp.json()["access_token"], proc.pid)
+        yield LiveHub(
+            base,
+            db_url,
+            resp.json()["access_token"],
+            proc.pid,
+            creds.client_id,
+            creds.client_secret,
+        )
     finally:
         proc.terminate()
         try:
