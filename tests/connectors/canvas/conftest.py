@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -8,29 +7,12 @@ import respx
 
 from interop_hub.connectors.canvas import CanvasConfig, CanvasConnector
 from tests.connectors.canvas.fake import BASE, TOKEN, FakeCanvas
-
-
-@pytest.fixture
-def router() -> Iterator[respx.Router]:
-    with respx.mock(assert_all_mocked=True, assert_all_called=False) as mocked:
-        yield mocked
+from tests.connectors.sdk.helpers import Sleeps
 
 
 @pytest.fixture
 def canvas(router: respx.Router) -> FakeCanvas:
     return FakeCanvas(router)
-
-
-class Sleeps(list[float]):
-    """Records the waits the client would have taken."""
-
-    def __call__(self, seconds: float) -> None:
-        self.append(seconds)
-
-
-@pytest.fixture
-def sleeps() -> Sleeps:
-    return Sleeps()
 
 
 def make_connector(sleeps: Sleeps | None = None, **overrides: Any) -> CanvasConnector:

@@ -14,8 +14,9 @@ from interop_hub.core.errors import (
     SourceError,
     SourceUnavailable,
 )
-from tests.connectors.canvas.conftest import Sleeps, make_connector
+from tests.connectors.canvas.conftest import make_connector
 from tests.connectors.canvas.fake import BASE, FakeCanvas, canvas_error, throttled
+from tests.connectors.sdk.helpers import Sleeps
 
 
 def run(sleeps: Sleeps | None = None, **config: object) -> None:

@@ -22,8 +22,9 @@ from interop_hub.models import (
 )
 from interop_hub.sync.extract import stage
 from interop_hub.sync.oneroster_csv import import_package
-from tests.connectors.canvas.conftest import Sleeps, make_connector
+from tests.connectors.canvas.conftest import make_connector
 from tests.connectors.canvas.fake import FakeCanvas
+from tests.connectors.sdk.helpers import Sleeps
 
 SOURCE = "canvas:test"
 

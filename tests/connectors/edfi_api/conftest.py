@@ -16,12 +16,6 @@ MakeConnector = Callable[..., EdFiApiConnector]
 
 
 @pytest.fixture
-def router() -> Iterator[respx.Router]:
-    with respx.mock(assert_all_called=False) as mocked:
-        yield mocked
-
-
-@pytest.fixture
 def ods(router: respx.Router) -> FakeOds:
     """An ODS/API 7.1 holding the test district."""
     fake = FakeOds(Profile()).install(router)

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -11,27 +10,12 @@ from interop_hub.connectors.google_classroom import (
     GoogleClassroomConnector,
 )
 from tests.connectors.google_classroom.fake import TOKEN, FakeClassroom
-
-
-@pytest.fixture
-def router() -> Iterator[respx.Router]:
-    with respx.mock(assert_all_mocked=True, assert_all_called=False) as mocked:
-        yield mocked
+from tests.connectors.sdk.helpers import Sleeps
 
 
 @pytest.fixture
 def classroom(router: respx.Router) -> FakeClassroom:
     return FakeClassroom(router)
-
-
-class Sleeps(list[float]):
-    def __call__(self, seconds: float) -> None:
-        self.append(seconds)
-
-
-@pytest.fixture
-def sleeps() -> Sleeps:
-    return Sleeps()
 
 
 def settings(**overrides: Any) -> dict[str, Any]:

@@ -12,8 +12,9 @@ from interop_hub.core.errors import (
     SourceError,
     SourceUnavailable,
 )
-from tests.connectors.google_classroom.conftest import Sleeps, make_connector
+from tests.connectors.google_classroom.conftest import make_connector
 from tests.connectors.google_classroom.fake import A, FakeClassroom, google_error
+from tests.connectors.sdk.helpers import Sleeps
 
 
 def run(sleeps: Sleeps | None = None, **config: object) -> list[tuple[str, dict[str, object]]]:

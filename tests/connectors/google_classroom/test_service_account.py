@@ -18,8 +18,9 @@ from interop_hub.connectors.google_classroom import GoogleClassroomConfig
 from interop_hub.connectors.google_classroom.jwt_auth import GRANT_TYPE
 from interop_hub.connectors.sdk import ExtractContext
 from interop_hub.core.errors import SourceAuthError, SourceUnavailable
-from tests.connectors.google_classroom.conftest import Sleeps, make_connector, settings
+from tests.connectors.google_classroom.conftest import make_connector, settings
 from tests.connectors.google_classroom.fake import API, FakeClassroom
+from tests.connectors.sdk.helpers import Sleeps
 
 TOKEN_URI = "https://oauth2.googleapis.com/token"
 ADMIN = "sync-admin@springfield.example"

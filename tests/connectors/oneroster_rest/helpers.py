@@ -11,6 +11,7 @@ from interop_hub.connectors.oneroster_rest import OneRosterRestConfig, OneRoster
 from interop_hub.connectors.sdk import ExtractContext
 from interop_hub.sync.extract import StageResult, stage
 from interop_hub.sync.oneroster_csv import import_package
+from tests.connectors.sdk.helpers import Sleeps
 
 __all__ = [
     "TOKEN_URL",
@@ -54,11 +55,6 @@ def v11_config(**overrides: Any) -> OneRosterRestConfig:
 
 def token_body(token: str = "eyJhbGciOi.test.token") -> dict[str, Any]:  # noqa: S107
     return {"access_token": token, "token_type": "bearer", "expires_in": 3600}
-
-
-class Sleeps(list[float]):
-    def __call__(self, seconds: float) -> None:
-        self.append(seconds)
 
 
 def connector(config: OneRosterRestConfig, sleeps: Sleeps | None = None) -> OneRosterRestConnector:
